@@ -1,0 +1,164 @@
+"""StreamField blocks: the lesson content blocks and the quiz question blocks."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageBlock
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
+
+
+def stream_from_content(model, field_name: str, raw: list[dict]) -> blocks.StreamValue:
+    """Stream data written by hand, ready to save with stable ids.
+
+    Raw data is saved as it is, and list items that have no id get a new one each
+    time they are loaded; graded answers refer to those ids, so they must not move.
+    """
+    stream_block = model._meta.get_field(field_name).stream_block
+    return blocks.StreamValue(
+        stream_block,
+        [(item["type"], stream_block.child_blocks[item["type"]].to_python(item["value"])) for item in raw],
+    )
+
+
+class CalloutBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(
+        choices=[("tip", _("Tip")), ("note", _("Note")), ("warning", _("Watch out"))],
+        default="tip",
+        label=_("kind"),
+    )
+    title = blocks.CharBlock(required=False, label=_("title"))
+    text = blocks.RichTextBlock(features=["bold", "italic", "link", "ul"], label=_("text"))
+
+    class Meta:
+        icon = "help"
+        label = _("Tip or callout")
+        template = "courses/blocks/callout.html"
+
+
+class KeyTakeawaysBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(required=False, label=_("heading"))
+    items = blocks.ListBlock(blocks.CharBlock(label=_("takeaway")), min_num=1, label=_("takeaways"))
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Key takeaways")
+        template = "courses/blocks/key_takeaways.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(label=_("quote"))
+    attribution = blocks.CharBlock(required=False, label=_("attribution"))
+
+    class Meta:
+        icon = "openquote"
+        label = _("Quote")
+        template = "courses/blocks/quote.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    video = EmbedBlock(label=_("video URL"))
+    caption = blocks.CharBlock(required=False, label=_("caption"))
+    transcript = blocks.TextBlock(required=False, label=_("transcript"))
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "courses/blocks/video.html"
+
+
+class DialogueLineBlock(blocks.StructBlock):
+    speaker = blocks.ChoiceBlock(choices=[("customer", _("Customer")), ("staff", _("Staff"))], label=_("speaker"))
+    line = blocks.TextBlock(label=_("line"))
+
+
+class DialogueBlock(blocks.StructBlock):
+    """A short exchange between a customer and a member of staff: a script to model."""
+
+    title = blocks.CharBlock(required=False, label=_("title"))
+    lines = blocks.ListBlock(DialogueLineBlock(), min_num=2, label=_("lines"))
+
+    class Meta:
+        icon = "comment"
+        label = _("Dialogue")
+        template = "courses/blocks/dialogue.html"
+
+
+class LessonStreamBlock(blocks.StreamBlock):
+    """What trainers can put in the body of a course or a lesson."""
+
+    rich_text = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES, label=_("Text"), template="courses/blocks/rich_text.html"
+    )
+    image = ImageBlock(label=_("Image"), template="courses/blocks/image.html")
+    video = VideoBlock()
+    callout = CalloutBlock()
+    key_takeaways = KeyTakeawaysBlock()
+    quote = QuoteBlock()
+    dialogue = DialogueBlock()
+
+
+class QuizChoiceBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("answer"))
+    correct = blocks.BooleanBlock(required=False, label=_("correct"))
+    feedback = blocks.TextBlock(
+        required=False, label=_("feedback"), help_text=_("Shown to learners who pick this answer.")
+    )
+
+
+class ChoiceQuestionBlock(blocks.StructBlock):
+    prompt = blocks.TextBlock(label=_("question"))
+    choices = blocks.ListBlock(QuizChoiceBlock(), min_num=2, label=_("answers"))
+
+    #: Whether the learner may tick several answers.
+    multiple = False
+
+    def clean(self, value):
+        value = super().clean(value)
+        correct = sum(1 for choice in value["choices"] if choice["correct"])
+        if self.multiple and correct == 0:
+            raise StructBlockValidationError(
+                block_errors={"choices": ValidationError(_("Mark at least one answer as correct."))}
+            )
+        if not self.multiple and correct != 1:
+            raise StructBlockValidationError(
+                block_errors={"choices": ValidationError(_("Mark exactly one answer as correct."))}
+            )
+        return value
+
+
+class SingleChoiceQuestionBlock(ChoiceQuestionBlock):
+    class Meta:
+        icon = "radio-full"
+        label = _("Single choice")
+
+
+class MultipleChoiceQuestionBlock(ChoiceQuestionBlock):
+    multiple = True
+
+    class Meta:
+        icon = "tasks"
+        label = _("Multiple choice")
+
+
+class TrueFalseQuestionBlock(blocks.StructBlock):
+    statement = blocks.TextBlock(label=_("statement"))
+    is_true = blocks.BooleanBlock(required=False, label=_("the statement is true"))
+    feedback = blocks.TextBlock(
+        required=False, label=_("explanation"), help_text=_("Shown to learners after they answer.")
+    )
+
+    class Meta:
+        icon = "tick"
+        label = _("True or false")
+
+
+class QuizQuestionsBlock(blocks.StreamBlock):
+    single_choice = SingleChoiceQuestionBlock()
+    multiple_choice = MultipleChoiceQuestionBlock()
+    true_false = TrueFalseQuestionBlock()
+
+    class Meta:
+        min_num = 1

@@ -1,0 +1,23 @@
+"""Settings of the training apps.
+
+Every setting has the prefix ``TRAINING_`` and its default here; read them with
+:func:`get_setting` so a site only sets what it wants to change.
+"""
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Pass mark, in percent, given to a new course.
+    "DEFAULT_PASS_MARK": 80,
+    # Days before a due date from which the dashboard calls the course "due soon".
+    "DUE_SOON_DAYS": 7,
+    # Staff hired at most this many days ago are enrolled in the onboarding path.
+    "NEW_HIRE_DAYS": 90,
+}
+
+
+def get_setting(name: str) -> Any:
+    """The value of ``TRAINING_<name>``, or its default."""
+    return getattr(settings, f"TRAINING_{name}", DEFAULTS[name])

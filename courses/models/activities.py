@@ -1,0 +1,381 @@
+"""Activities: the graded parts of a lesson.
+
+:class:`Activity` is the base of a polymorphic family. Each concrete type renders
+itself, validates a submission and grades it on the server. The core ships two
+generic types, :class:`QuizActivity` and :class:`ReflectionActivity`; module apps
+add their own by subclassing :class:`Activity` in their ``models.py``. Nothing in
+the core names them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.apps import apps
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from polymorphic.managers import PolymorphicManager
+from polymorphic.models import PolymorphicModel
+from polymorphic.query import PolymorphicQuerySet
+from wagtail.fields import StreamField
+from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin, TranslatableMixin
+
+from courses.blocks import QuizQuestionsBlock, stream_from_content
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from courses.models.learners import Attempt
+    from courses.progress import LessonVisit
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The server's verdict on one submission: a score in percent and whether it passes."""
+
+    score: int
+    passed: bool
+    feedback: dict[str, Any] = field(default_factory=dict)
+
+
+class SubmissionError(Exception):
+    """A submission that cannot be graded. Nothing is stored; the learner sees the messages.
+
+    ``errors`` maps a form field name to its message; ``"__all__"`` holds a message
+    about the submission as a whole.
+    """
+
+    def __init__(self, errors: dict[str, str] | str, status: int = 400):
+        self.errors = {"__all__": errors} if isinstance(errors, str) else errors
+        self.status = status
+        super().__init__("; ".join(str(message) for message in self.errors.values()))
+
+
+@dataclass
+class ActivityState:
+    """What one learner has done with one activity, as the lesson page shows it."""
+
+    activity: Activity
+    submit_url: str = ""
+    interactive: bool = True
+    latest_attempt: Attempt | None = None
+    passed: bool = False
+    #: The data of a refused submission, to fill the form again, and why it was refused.
+    submitted: QueryDict | None = None
+    error: SubmissionError | None = None
+    #: Room for a type's own state (a scenario's current run, for example).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def field_error(self, name: str) -> str | None:
+        return self.error.errors.get(name) if self.error else None
+
+    @property
+    def general_error(self) -> str | None:
+        """A message about the refused submission as a whole."""
+        return self.field_error("__all__")
+
+
+class ActivityQuerySet(PolymorphicQuerySet):
+    def live(self) -> ActivityQuerySet:
+        return self.filter(live=True)
+
+    def typed(self) -> list[Activity]:
+        """Evaluate to instances of each activity's own type, in one query.
+
+        django-polymorphic fetches each type with a query of its own; joining every
+        type's table instead keeps a lesson page at a fixed number of queries.
+        """
+        paths = {
+            ContentType.objects.get_for_model(model).pk: _path_from_base(model) for model in Activity.concrete_types()
+        }
+        activities = []
+        for row in self.non_polymorphic().select_related(*paths.values()):
+            activity = row
+            for name in paths[row.polymorphic_ctype_id].split("__"):
+                activity = getattr(activity, name)
+            activities.append(activity)
+        return activities
+
+
+def _path_from_base(model: type[Activity]) -> str:
+    """The select_related path from the Activity table to ``model``'s own table."""
+    names = []
+    while model is not Activity:
+        names.append(model._meta.model_name)
+        model = next(iter(model._meta.parents))
+    return "__".join(reversed(names))
+
+
+class Activity(PreviewableMixin, DraftStateMixin, RevisionMixin, TranslatableMixin, PolymorphicModel):
+    """Base of every activity type. Concrete types subclass it and implement the hooks below."""
+
+    title = models.CharField(_("title"), max_length=255)
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="activity")
+
+    objects = PolymorphicManager.from_queryset(ActivityQuerySet)()
+
+    #: Template that renders the activity for a learner.
+    template_name: ClassVar[str] = ""
+    #: The name content files use for this type (see ``courses.content``).
+    content_type_name: ClassVar[str] = ""
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def concrete_types(cls) -> list[type[Activity]]:
+        """Every installed activity type, generic and from module apps alike."""
+        return [
+            model
+            for model in apps.get_models()
+            if issubclass(model, Activity) and model is not Activity and not model._meta.abstract
+        ]
+
+    @cached_property
+    def type_name(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def from_content(cls, data: dict[str, Any]) -> Activity:
+        """An unsaved activity built from a content file entry (see ``docs/content-format.md``)."""
+        return cls(title=data["title"], introduction=data.get("introduction", ""))
+
+    # Rendering
+
+    def get_context(self, request: HttpRequest, state: ActivityState) -> dict[str, Any]:
+        return {"activity": self, "state": state}
+
+    def render(self, request: HttpRequest, state: ActivityState) -> SafeString:
+        return render_to_string(self.template_name, self.get_context(request, state), request=request)
+
+    @classmethod
+    def load_learner_state(cls, states: list[ActivityState], visit: LessonVisit) -> None:
+        """Add a type's own learner state to ``states`` (all of this type) in one go.
+
+        Called once per type on a lesson page, so a type with state of its own
+        keeps the page's query count independent of the number of activities.
+        """
+
+    def get_preview_template(self, request, mode_name):
+        return "courses/activity_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        state = ActivityState(activity=self, interactive=False)
+        return {"activity": self, "rendered": self.render(request, state)}
+
+    # Submission and grading
+
+    def submission_fields(self) -> set[str]:
+        """Names of the form fields a submission may carry."""
+        raise NotImplementedError
+
+    def clean_answers(self, data: QueryDict) -> dict[str, Any]:
+        """Turn posted data into the answers to grade, or raise :class:`SubmissionError`."""
+        raise NotImplementedError
+
+    def grade(self, answers: dict[str, Any], pass_mark: int) -> Grade:
+        """Grade cleaned answers against the course's pass mark (a percentage)."""
+        raise NotImplementedError
+
+    def clean_submission(self, data: QueryDict) -> dict[str, Any]:
+        """Validate a submission strictly: a field the activity does not ask for is refused."""
+        unexpected = set(data) - self.submission_fields() - {"csrfmiddlewaretoken"}
+        if unexpected:
+            raise SubmissionError(
+                _("This submission has fields the activity does not ask for: %(fields)s.")
+                % {"fields": ", ".join(sorted(unexpected))}
+            )
+        return self.clean_answers(data)
+
+    def submit(self, request: HttpRequest, visit: LessonVisit) -> Attempt:
+        """Handle a learner's POST: clean, grade, record. Types with several steps override this."""
+        from courses.progress import record_attempt
+
+        answers = self.clean_submission(request.POST)
+        grade = self.grade(answers, visit.course.pass_mark)
+        return record_attempt(visit, self, answers, grade)
+
+
+@dataclass(frozen=True)
+class QuizChoice:
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """One question of a quiz, whatever block it was authored with."""
+
+    id: str
+    prompt: str
+    choices: list[QuizChoice]
+    multiple: bool
+
+    @property
+    def field_name(self) -> str:
+        return f"q-{self.id}"
+
+    @property
+    def correct_ids(self) -> set[str]:
+        return {choice.id for choice in self.choices if choice.correct}
+
+
+class QuizActivity(Activity):
+    """A knowledge check of single-choice, multiple-choice and true/false questions."""
+
+    questions = StreamField(QuizQuestionsBlock(), verbose_name=_("questions"))
+
+    template_name = "courses/activities/quiz.html"
+    content_type_name = "quiz"
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+
+    @classmethod
+    def from_content(cls, data):
+        quiz = super().from_content(data)
+        quiz.questions = stream_from_content(
+            cls,
+            "questions",
+            [
+                {"type": question["type"], "value": {k: v for k, v in question.items() if k != "type"}}
+                for question in data["questions"]
+            ],
+        )
+        return quiz
+
+    @cached_property
+    def question_list(self) -> list[QuizQuestion]:
+        questions = []
+        for child in self.questions:
+            if child.block_type == "true_false":
+                feedback = child.value["feedback"]
+                choices = [
+                    QuizChoice("true", str(_("True")), child.value["is_true"], feedback),
+                    QuizChoice("false", str(_("False")), not child.value["is_true"], feedback),
+                ]
+                questions.append(QuizQuestion(child.id, child.value["statement"], choices, multiple=False))
+            else:
+                choices = [
+                    QuizChoice(item.id, item.value["text"], item.value["correct"], item.value["feedback"])
+                    for item in child.value["choices"].bound_blocks
+                ]
+                questions.append(QuizQuestion(child.id, child.value["prompt"], choices, multiple=child.block.multiple))
+        return questions
+
+    def get_context(self, request, state):
+        context = super().get_context(request, state)
+        feedback: dict = {}
+        if state.submitted is not None:
+            chosen = {question.id: state.submitted.getlist(question.field_name) for question in self.question_list}
+        elif state.latest_attempt:
+            chosen, feedback = state.latest_attempt.answers, state.latest_attempt.feedback
+        else:
+            chosen = {}
+        context["questions"] = [
+            {
+                "question": question,
+                "chosen": set(chosen.get(question.id, ())),
+                "error": state.field_error(question.field_name),
+                "feedback": feedback.get(question.id),
+            }
+            for question in self.question_list
+        ]
+        return context
+
+    def submission_fields(self) -> set[str]:
+        return {question.field_name for question in self.question_list}
+
+    def clean_answers(self, data: QueryDict) -> dict[str, list[str]]:
+        answers, errors = {}, {}
+        for question in self.question_list:
+            chosen = data.getlist(question.field_name)
+            offered = {choice.id for choice in question.choices}
+            if not chosen:
+                errors[question.field_name] = _("Answer this question.")
+            elif not set(chosen) <= offered:
+                errors[question.field_name] = _("That answer does not belong to this question.")
+            elif not question.multiple and len(chosen) > 1:
+                errors[question.field_name] = _("Pick only one answer.")
+            else:
+                answers[question.id] = sorted(set(chosen))
+        if errors:
+            raise SubmissionError(errors)
+        return answers
+
+    def grade(self, answers: dict[str, list[str]], pass_mark: int) -> Grade:
+        feedback = {}
+        correct = 0
+        for question in self.question_list:
+            chosen = set(answers[question.id])
+            is_correct = chosen == question.correct_ids
+            correct += is_correct
+            feedback[question.id] = {
+                "correct": is_correct,
+                "notes": list(dict.fromkeys(c.feedback for c in question.choices if c.id in chosen and c.feedback)),
+            }
+        score = round(100 * correct / len(self.question_list))
+        return Grade(score=score, passed=score >= pass_mark, feedback=feedback)
+
+
+class ReflectionActivity(Activity):
+    """A free-text prompt. Complete once answered; there is no wrong answer."""
+
+    prompt = models.TextField(_("prompt"))
+    min_words = models.PositiveSmallIntegerField(
+        _("minimum words"), default=5, help_text=_("How many words an answer needs at least.")
+    )
+    model_answer = models.TextField(
+        _("model answer"), blank=True, help_text=_("Shown to learners after they answer, to compare with their own.")
+    )
+
+    template_name = "courses/activities/reflection.html"
+    content_type_name = "reflection"
+
+    class Meta:
+        verbose_name = _("reflection")
+        verbose_name_plural = _("reflections")
+
+    @classmethod
+    def from_content(cls, data):
+        reflection = super().from_content(data)
+        reflection.prompt = data["prompt"]
+        reflection.min_words = data.get("min_words", reflection.min_words)
+        reflection.model_answer = data.get("model_answer", "")
+        return reflection
+
+    def submission_fields(self) -> set[str]:
+        return {"response"}
+
+    def clean_answers(self, data: QueryDict) -> dict[str, str]:
+        response = data.get("response", "").strip()
+        if len(response.split()) < self.min_words:
+            raise SubmissionError(
+                {
+                    "response": ngettext(
+                        "Write at least %(count)d word.", "Write at least %(count)d words.", self.min_words
+                    )
+                    % {"count": self.min_words}
+                }
+            )
+        return {"response": response}
+
+    def grade(self, answers: dict[str, str], pass_mark: int) -> Grade:
+        return Grade(score=100, passed=True)

@@ -1,0 +1,370 @@
+"""The training site's page tree: a training index, course pages under it, lesson pages under a course.
+
+Courses and lessons exist once per language (Wagtail's translated page trees).
+Learner records point at the *canonical* page of a translation set, the one
+created first, so that a learner's progress is the same in every language.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
+from wagtail.query import PageQuerySet
+
+from courses.blocks import LessonStreamBlock
+from courses.conf import get_setting
+from courses.models.activities import Activity, ActivityState, SubmissionError
+
+if TYPE_CHECKING:
+    from courses.models.learners import Enrollment
+    from courses.progress import LessonVisit
+
+
+def default_pass_mark() -> int:
+    return get_setting("DEFAULT_PASS_MARK")
+
+
+def canonical_page_id(page: Page) -> int:
+    """The id of the page that stands for every translation of ``page`` in learner records."""
+    return Page.objects.filter(translation_key=page.translation_key).order_by("pk").values_list("pk", flat=True).first()
+
+
+class TrainingPageMixin:
+    """What the training page types share: fewer queries for the pages learners visit most."""
+
+    def get_view_restrictions(self):
+        """The view restrictions of this page and its ancestors, in one query.
+
+        Same rules as Wagtail's: an alias page takes the restrictions of its source page.
+        """
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
+        ).distinct()
+
+    @classmethod
+    def find_with_translations(cls, url_path: str) -> Page | None:
+        """The page at ``url_path``, with ``prefetched_translations`` (itself included) in the same query."""
+        translation_key = Page.objects.filter(url_path=url_path).values("translation_key")[:1]
+        pages = list(cls.objects.filter(translation_key=models.Subquery(translation_key)).select_related("locale"))
+        page = next((page for page in pages if page.url_path == url_path), None)
+        if page is not None:
+            page.prefetched_translations = pages
+        return page
+
+    @property
+    def canonical_id(self) -> int:
+        """The id of the page that stands for all translations of this one in learner records: the first made."""
+        translations = getattr(self, "prefetched_translations", None)
+        if translations:
+            return min(page.pk for page in translations)
+        return Page.objects.filter(translation_key=self.translation_key).order_by("pk").values_list("pk", flat=True)[0]
+
+
+class TrainingIndexPage(TrainingPageMixin, Page):
+    """The course catalogue: every live course under it, with the learner's status."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["courses.CoursePage"]
+    template = "courses/training_index_page.html"
+
+    class Meta:
+        verbose_name = _("training index")
+
+    def route(self, request, path_components):
+        """Route to a course, a lesson or one of their subpages.
+
+        Wagtail walks the tree one query per level and another for each page's
+        specific type; courses and lessons are found here by their URL path
+        instead, one query each, with their translations for the language switcher.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        course_slug, *rest = path_components
+        course = CoursePage.find_with_translations(f"{self.url_path}{course_slug}/")
+        if course is None:
+            raise Http404
+        course._cached_parent_obj = self
+        if rest:
+            lesson = LessonPage.find_with_translations(f"{course.url_path}{rest[0]}/")
+            if lesson is not None:
+                lesson._cached_parent_obj = course
+                lesson.__dict__["course"] = course
+                return lesson.route(request, rest[1:])
+        return course.route(request, rest)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.models.learners import Enrollment
+
+        context = super().get_context(request, *args, **kwargs)
+        courses = list(CoursePage.objects.child_of(self).live().public().with_lesson_counts())
+        enrollments = Enrollment.objects.for_user(request.user).by_translation_key(courses)
+        for course in courses:
+            course.enrollment = enrollments.get(course.translation_key)
+        context.update(training_index=self, courses=courses)
+        return context
+
+
+class CoursePageQuerySet(PageQuerySet):
+    def canonical(self) -> CoursePageQuerySet:
+        """Only the canonical course of each translation set: the one learner records point at."""
+        earlier = Page.objects.filter(translation_key=models.OuterRef("translation_key"), pk__lt=models.OuterRef("pk"))
+        return self.exclude(models.Exists(earlier))
+
+    def with_lesson_counts(self) -> CoursePageQuerySet:
+        """Annotate ``lesson_count``: the live lessons of each course."""
+        lessons = (
+            LessonPage.objects.filter(
+                live=True, depth=models.OuterRef("depth") + 1, path__startswith=models.OuterRef("path")
+            )
+            .order_by()
+            .values("depth")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(lesson_count=models.functions.Coalesce(models.Subquery(lessons), 0))
+
+
+class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
+    """A course: a summary, an introduction, and lessons as child pages."""
+
+    summary = models.TextField(_("summary"), max_length=500, help_text=_("One or two sentences for the catalogue."))
+    body = StreamField(LessonStreamBlock(), blank=True, verbose_name=_("introduction"))
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=30, validators=[MinValueValidator(1)]
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark"),
+        default=default_pass_mark,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("The score, in percent, a learner needs on each graded activity."),
+    )
+    allow_self_enrolment = models.BooleanField(
+        _("learners may enrol themselves"),
+        default=True,
+        help_text=_("Otherwise only trainers and onboarding enrol learners."),
+    )
+
+    objects = PageManager.from_queryset(CoursePageQuerySet)()
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("estimated_minutes"), FieldPanel("body")]
+    completion_panels = [FieldPanel("pass_mark"), FieldPanel("allow_self_enrolment")]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(completion_panels, heading=_("Completion")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+        ]
+    )
+
+    parent_page_types = ["courses.TrainingIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+    template = "courses/course_page.html"
+
+    class Meta:
+        verbose_name = _("course")
+
+    def lessons(self) -> PageQuerySet:
+        return LessonPage.objects.child_of(self).live()
+
+    def lessons_with_progress(self, enrollment: Enrollment | None) -> list[LessonPage]:
+        """The live lessons, without their content, each with ``is_complete`` for the current cycle."""
+        from courses.models.learners import LessonProgress
+
+        lessons = self.lessons().defer_streamfields()
+        if enrollment is None:
+            return list(lessons.annotate(is_complete=models.Value(False)))
+        completed = LessonProgress.objects.filter(
+            enrollment=enrollment,
+            cycle=enrollment.cycle,
+            completed_at__isnull=False,
+            lesson__translation_key=OuterRef("translation_key"),
+        )
+        return list(lessons.annotate(is_complete=Exists(completed)))
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.models.learners import Enrollment
+
+        context = super().get_context(request, *args, **kwargs)
+        enrollment = None
+        if not getattr(request, "is_preview", False):
+            enrollment = Enrollment.objects.for_user(request.user).with_progress().for_course(self).first()
+        lessons = self.lessons_with_progress(enrollment)
+        context.update(
+            training_index=self.get_parent(),
+            lessons=lessons,
+            enrollment=enrollment,
+            next_lesson=next((lesson for lesson in lessons if not lesson.is_complete), None),
+        )
+        return context
+
+    @path("enrol/", name="enrol")
+    def enrol(self, request: HttpRequest) -> HttpResponse:
+        from courses.models.learners import Enrollment
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.is_authenticated:
+            return redirect_to_login(self.url)
+        if not self.allow_self_enrolment:
+            messages.error(request, gettext("This course is assigned by trainers; ask yours to enrol you."))
+            return TemplateResponse(request, self.get_template(request), self.get_context(request), status=403)
+        _enrollment, created = Enrollment.objects.enrol(request.user, self, source=Enrollment.Source.SELF)
+        if created:
+            messages.success(request, gettext("You are enrolled. Start with the first lesson."))
+        return redirect(self.url)
+
+
+class LessonPage(TrainingPageMixin, RoutablePageMixin, Page):
+    """A lesson: content blocks, then an ordered list of activities."""
+
+    summary = models.TextField(_("summary"), blank=True, max_length=500)
+    body = StreamField(LessonStreamBlock(), verbose_name=_("content"))
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=10, validators=[MinValueValidator(1)]
+    )
+    required = models.BooleanField(
+        _("required"), default=True, help_text=_("Learners must complete this lesson to complete the course.")
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("required"),
+        FieldPanel("body"),
+        InlinePanel("activity_links", heading=_("Activities"), label=_("activity")),
+    ]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+    template = "courses/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    @cached_property
+    def course(self) -> CoursePage:
+        return CoursePage.objects.get(path=self.path[: -self.steplen])
+
+    def live_activities(self) -> list[Activity]:
+        return Activity.objects.live().filter(lesson_links__lesson=self).order_by("lesson_links__sort_order").typed()
+
+    def submit_url(self, activity: Activity) -> str:
+        return self.url + self.reverse_subpage("submit", args=[activity.pk])
+
+    # Learner views. GET shows the lesson; every change of state is a POST.
+
+    @path("")
+    def lesson(self, request: HttpRequest) -> HttpResponse:
+        if getattr(request, "is_preview", False):
+            return self.render_lesson(request, visit=None)
+        from courses.progress import LessonVisit
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        visit = LessonVisit.start(request.user, self)
+        if visit is None:
+            messages.info(request, gettext("Enrol in this course to start its lessons."))
+            return redirect(self.course.url)
+        return self.render_lesson(request, visit)
+
+    @path("activities/<int:activity_id>/", name="submit")
+    def submit(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        visit = self._visit_for_post(request)
+        if isinstance(visit, HttpResponse):
+            return visit
+        activity = next((a for a in visit.activities if a.pk == activity_id), None)
+        if activity is None:
+            messages.error(request, gettext("That activity is not part of this lesson."))
+            return self.render_lesson(request, visit, status=404)
+        try:
+            activity.submit(request, visit)
+        except SubmissionError as error:
+            return self.render_lesson(request, visit, refused=(activity, error), status=error.status)
+        return redirect(f"{self.url}#activity-{activity.pk}")
+
+    @path("complete/", name="complete")
+    def complete(self, request: HttpRequest) -> HttpResponse:
+        from courses.progress import complete_reading
+
+        visit = self._visit_for_post(request)
+        if isinstance(visit, HttpResponse):
+            return visit
+        if visit.activities:
+            messages.error(request, gettext("This lesson is complete once its activities are passed."))
+            return self.render_lesson(request, visit, status=409)
+        complete_reading(visit)
+        next_lesson = visit.next_lesson()
+        return redirect(next_lesson.url if next_lesson else visit.course.url)
+
+    def _visit_for_post(self, request: HttpRequest) -> LessonVisit | HttpResponse:
+        from courses.progress import LessonVisit
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        visit = LessonVisit.start(request.user, self) if request.user.is_authenticated else None
+        if visit is None:
+            return HttpResponseForbidden(
+                gettext("You are not enrolled in this course."), content_type="text/plain; charset=utf-8"
+            )
+        return visit
+
+    def render_lesson(
+        self,
+        request: HttpRequest,
+        visit: LessonVisit | None,
+        refused: tuple[Activity, SubmissionError] | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        """Render the lesson; ``refused`` re-fills the form of a refused submission with its errors."""
+        context = self.get_context(request)
+        context["training_index"] = self.course.get_parent()
+        if visit is None:
+            states = [ActivityState(activity, interactive=False) for activity in self.live_activities()]
+            context.update(course=self.course, activity_states=states)
+        else:
+            states = visit.activity_states()
+            if refused:
+                activity, error = refused
+                state = next(s for s in states if s.activity.pk == activity.pk)
+                state.submitted, state.error = request.POST, error
+            context.update(visit=visit, course=visit.course, activity_states=states)
+        return TemplateResponse(request, self.get_template(request), context, status=status)
+
+
+class LessonActivity(Orderable):
+    """An activity's place in a lesson."""
+
+    lesson = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="activity_links")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="lesson_links", verbose_name=_("activity")
+    )
+
+    panels = [FieldPanel("activity")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("lesson activity")
+        verbose_name_plural = _("lesson activities")
+        constraints = [models.UniqueConstraint(fields=["lesson", "activity"], name="unique_activity_per_lesson")]
+
+    def __str__(self) -> str:
+        return str(self.activity)

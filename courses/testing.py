@@ -1,0 +1,141 @@
+"""Builders for tests. Shipped with the app so module apps and host sites can use them too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from wagtail.models import Collection, Locale, Page, Site
+
+from courses.blocks import stream_from_content
+from courses.models import (
+    Activity,
+    CoursePage,
+    LessonActivity,
+    LessonPage,
+    QuizActivity,
+    ReflectionActivity,
+    StaffProfile,
+    TrainingIndexPage,
+)
+
+QUIZ_QUESTIONS = [
+    {
+        "type": "single_choice",
+        "value": {
+            "prompt": "A customer is upset. What do you do first?",
+            "choices": [
+                {"text": "Acknowledge how they feel", "correct": True, "feedback": "Feelings first, then facts."},
+                {"text": "Explain the policy", "correct": False, "feedback": "Policy first sounds like a wall."},
+                {"text": "Pass them to a colleague", "correct": False, "feedback": "That is passing the buck."},
+            ],
+        },
+    },
+    {
+        "type": "multiple_choice",
+        "value": {
+            "prompt": "Which of these show you are listening?",
+            "choices": [
+                {"text": "Paraphrasing what they said", "correct": True, "feedback": ""},
+                {"text": "Typing while they talk", "correct": False, "feedback": "They can hear the keys."},
+                {"text": "Asking an open question", "correct": True, "feedback": ""},
+            ],
+        },
+    },
+    {
+        "type": "true_false",
+        "value": {"statement": "Most unhappy customers complain.", "is_true": False, "feedback": "Only about 4% do."},
+    },
+]
+
+
+def make_training_site() -> TrainingIndexPage:
+    """Locales (en, fa), a page tree and a default site whose home is a training index in both.
+
+    Works on a migrated database and on an empty one (as transactional tests leave it).
+    Returns the English index; ``index.get_translation(fa)`` is the Persian one.
+    """
+    en, _ = Locale.objects.get_or_create(language_code="en")
+    fa, _ = Locale.objects.get_or_create(language_code="fa")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=en))
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+    index = TrainingIndexPage(title="Service training", slug="training", locale=en)
+    root.add_child(instance=index)
+    index.save_revision().publish()
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": index}
+    )
+    translate(index, fa, title="آموزش خدمات")
+    return index
+
+
+def translate(page: Page, locale: Locale | str, **fields: Any) -> Page:
+    """Publish a translation of ``page`` into ``locale`` with ``fields`` changed."""
+    if isinstance(locale, str):
+        locale = Locale.objects.get(language_code=locale)
+    translation = page.copy_for_translation(locale).specific
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    if "title" in fields:
+        translation.draft_title = fields["title"]
+    translation.save_revision().publish()
+    return translation
+
+
+def make_course(parent: Page, title: str = "Listening basics", **fields: Any) -> CoursePage:
+    fields.setdefault("slug", title.lower().replace(" ", "-"))
+    fields.setdefault("summary", f"About {title.lower()}.")
+    course = CoursePage(title=title, **fields)
+    parent.add_child(instance=course)
+    course.save_revision().publish()
+    return course
+
+
+def make_lesson(course: CoursePage, title: str = "Lesson", activities: list[Activity] = (), **fields: Any) -> LessonPage:
+    fields.setdefault("slug", title.lower().replace(" ", "-"))
+    fields.setdefault("body", [{"type": "rich_text", "value": f"<p>{title}: the content.</p>"}])
+    lesson = LessonPage(title=title, **fields)
+    lesson.activity_links = [
+        LessonActivity(activity=activity, sort_order=position) for position, activity in enumerate(activities)
+    ]
+    course.add_child(instance=lesson)
+    lesson.save_revision().publish()
+    return lesson
+
+
+def _publish(activity: Activity) -> Activity:
+    """Save and publish ``activity``; return it as stored (with the block ids it was stored with)."""
+    activity.save()
+    activity.save_revision().publish()
+    return type(activity).objects.get(pk=activity.pk)
+
+
+def make_quiz(title: str = "Knowledge check", questions: list[dict] = QUIZ_QUESTIONS, **fields: Any) -> QuizActivity:
+    return _publish(
+        QuizActivity(title=title, questions=stream_from_content(QuizActivity, "questions", questions), **fields)
+    )
+
+
+def make_reflection(title: str = "Your turn", **fields: Any) -> ReflectionActivity:
+    fields.setdefault("prompt", "Describe a time a customer left happier than they came.")
+    fields.setdefault("min_words", 3)
+    return _publish(ReflectionActivity(title=title, **fields))
+
+
+def quiz_answers(quiz: QuizActivity, *, correct: bool = True) -> dict[str, list[str]]:
+    """POST data answering every question of ``quiz`` rightly, or (``correct=False``) wrongly."""
+    data = {}
+    for question in quiz.question_list:
+        right = [choice.id for choice in question.choices if choice.correct]
+        wrong = [choice.id for choice in question.choices if not choice.correct]
+        data[question.field_name] = right if correct else wrong[:1]
+    return data
+
+
+def make_user(username: str = "learner", *, profile: dict | None = None, **fields: Any):
+    """A user whose password is their username, with a staff profile if ``profile`` is given."""
+    user = get_user_model().objects.create_user(username=username, password=username, **fields)
+    if profile is not None:
+        StaffProfile.objects.create(user=user, **profile)
+    return user

@@ -1,0 +1,37 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import translate_url
+
+from courses.models import Enrollment, localize_courses
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The learner's own training: what is due, what is in progress, what is done."""
+    enrollments = localize_courses(Enrollment.objects.for_user(request.user).with_progress())
+    open_enrollments = [enrollment for enrollment in enrollments if not enrollment.is_complete]
+    return render(
+        request,
+        "courses/dashboard.html",
+        {
+            "due": sorted((e for e in open_enrollments if e.due_date), key=lambda e: e.due_date),
+            "in_progress": [e for e in open_enrollments if not e.due_date],
+            "completed": sorted((e for e in enrollments if e.is_complete), key=lambda e: e.completed_at, reverse=True),
+        },
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, sending staff on to their preferred language."""
+
+    template_name = "courses/login.html"
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        profile = getattr(self.request.user, "staff_profile", None)
+        if profile and profile.preferred_language:
+            return translate_url(url, profile.preferred_language)
+        return url

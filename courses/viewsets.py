@@ -1,0 +1,201 @@
+"""Admin screens of the training apps, built from Wagtail's viewsets.
+
+Two menu groups collect the screens: *Training* (enrolments, staff, learning paths)
+and *Activities* (one screen per activity type). A module app adds its activity
+type's screen by subclassing :class:`ActivityViewSet` and registering it as a
+snippet; it lands in the Activities menu through :data:`ACTIVITY_MENU_HOOK`.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column, DateColumn, LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.admin.views.generic import chooser as chooser_views
+from wagtail.admin.views.generic import models as model_views
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from courses.models import (
+    Activity,
+    CoursePage,
+    Enrollment,
+    LearningPath,
+    QuizActivity,
+    ReflectionActivity,
+    StaffProfile,
+)
+
+ACTIVITY_MENU_HOOK = "register_training_activities_menu_item"
+TRAINING_MENU_HOOK = "register_training_menu_item"
+
+
+# Activities
+
+
+class ActivityChooserColumnsMixin:
+    @property
+    def columns(self):
+        return [*super().columns, Column("type_name", label=_("Type")), LiveStatusTagColumn()]
+
+
+class ActivityChooseView(ActivityChooserColumnsMixin, chooser_views.ChooseView):
+    pass
+
+
+class ActivityChooseResultsView(ActivityChooserColumnsMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class ActivityChooserViewSet(ChooserViewSet):
+    """Picks an activity of any type for a lesson."""
+
+    model = Activity
+    icon = "tasks"
+    choose_one_text = _("Choose an activity")
+    choose_another_text = _("Choose another activity")
+    edit_item_text = _("Edit this activity")
+    choose_view_class = ActivityChooseView
+    choose_results_view_class = ActivityChooseResultsView
+
+
+class ActivityViewSet(SnippetViewSet):
+    """The admin screens of one activity type. Module apps subclass this for their types."""
+
+    menu_hook = ACTIVITY_MENU_HOOK
+    list_display = ["title", UpdatedAtColumn(), LiveStatusTagColumn()]
+    list_filter = ["live"]
+    search_fields = ["title"]
+    ordering = ["title"]
+
+
+class QuizViewSet(ActivityViewSet):
+    model = QuizActivity
+    icon = "list-ul"
+    menu_order = 100
+
+
+class ReflectionViewSet(ActivityViewSet):
+    model = ReflectionActivity
+    icon = "edit"
+    menu_order = 110
+
+
+class ActivitiesMenu(ViewSetGroup):
+    menu_label = _("Activities")
+    menu_icon = "tasks"
+    menu_order = 210
+    submenu_hook = ACTIVITY_MENU_HOOK
+
+
+# Training records
+
+
+class EnrollmentCreateForm(WagtailAdminModelForm):
+    """A trainer enrols one learner; the enrolment is recorded as assigned by them."""
+
+    class Meta:
+        model = Enrollment
+        fields = ["user", "course", "due_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.canonical().order_by("title")
+
+    def save(self, commit=True):
+        self.instance.source = Enrollment.Source.ASSIGNED
+        self.instance.assigned_by = self.for_user
+        return super().save(commit)
+
+
+class EnrollmentEditForm(WagtailAdminModelForm):
+    class Meta:
+        model = Enrollment
+        fields = ["due_date"]
+
+
+class EnrollmentDeleteView(model_views.DeleteView):
+    """Refuses to delete an enrolment that holds completions: those records are kept for good."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.object.completions.exists():
+            messages.error(request, gettext("This enrolment has completed training on record and cannot be deleted."))
+            return redirect(self.index_url_name)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class EnrollmentViewSet(ModelViewSet):
+    model = Enrollment
+    icon = "user"
+    menu_hook = TRAINING_MENU_HOOK
+    menu_order = 100
+    delete_view_class = EnrollmentDeleteView
+    list_display = [
+        Column("user", label=_("learner")),
+        Column("course", label=_("course")),
+        Column("get_source_display", label=_("how enrolled")),
+        DateColumn("due_date", label=_("due date")),
+        DateColumn("enrolled_at", label=_("enrolled at")),
+    ]
+    list_export = ["user", "course", "source", "due_date", "enrolled_at", "cycle"]
+    list_filter = ["source", "course"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return Enrollment.objects.select_related("user", "course")
+
+    def get_form_class(self, for_update=False):
+        return EnrollmentEditForm if for_update else EnrollmentCreateForm
+
+
+class StaffProfileForm(WagtailAdminModelForm):
+    preferred_language = forms.ChoiceField(
+        label=_("preferred language"), choices=[("", "---------"), *settings.LANGUAGES], required=False
+    )
+
+    class Meta:
+        model = StaffProfile
+        fields = ["user", "hire_date", "department", "manager", "preferred_language"]
+
+
+class StaffProfileViewSet(ModelViewSet):
+    model = StaffProfile
+    icon = "group"
+    menu_hook = TRAINING_MENU_HOOK
+    menu_order = 110
+    list_display = [
+        Column("user", label=_("user")),
+        "department",
+        Column("manager", label=_("manager")),
+        DateColumn("hire_date", label=_("hire date")),
+    ]
+    list_export = ["user", "department", "manager", "hire_date", "preferred_language"]
+    list_filter = ["department"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "department"]
+
+    def get_queryset(self, request):
+        return StaffProfile.objects.select_related("user", "manager")
+
+    def get_form_class(self, for_update=False):
+        return StaffProfileForm
+
+
+class LearningPathViewSet(ModelViewSet):
+    model = LearningPath
+    icon = "list-ol"
+    menu_hook = TRAINING_MENU_HOOK
+    menu_order = 120
+    list_display = ["name", "is_onboarding"]
+
+
+class TrainingMenu(ViewSetGroup):
+    menu_label = _("Training")
+    menu_icon = "desktop"
+    menu_order = 200
+    submenu_hook = TRAINING_MENU_HOOK

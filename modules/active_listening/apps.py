@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from courses.module_config import TrainingModuleConfig
+
+
+class ActiveListeningConfig(TrainingModuleConfig):
+    name = "modules.active_listening"
+    label = "active_listening"
+    verbose_name = _("Active listening")
+    module_order = 2

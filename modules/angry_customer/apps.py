@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from courses.module_config import TrainingModuleConfig
+
+
+class AngryCustomerConfig(TrainingModuleConfig):
+    name = "modules.angry_customer"
+    label = "angry_customer"
+    verbose_name = _("Handling angry customers")
+    module_order = 3

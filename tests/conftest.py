@@ -1,0 +1,45 @@
+import pytest
+from wagtail.models import Locale
+
+from courses.testing import make_course, make_lesson, make_quiz, make_reflection, make_training_site, make_user
+
+
+@pytest.fixture
+def index(db):
+    """The English training index, home of the default site; it has a Persian translation."""
+    return make_training_site()
+
+
+@pytest.fixture
+def fa(index):
+    return Locale.objects.get(language_code="fa")
+
+
+@pytest.fixture
+def quiz(db):
+    return make_quiz()
+
+
+@pytest.fixture
+def reflection(db):
+    return make_reflection()
+
+
+@pytest.fixture
+def course(index, quiz, reflection):
+    """A course of two lessons: a quiz in the first, a reflection in the second."""
+    course = make_course(index, "Listening basics", pass_mark=80)
+    make_lesson(course, "Listen first", activities=[quiz])
+    make_lesson(course, "Reflect", activities=[reflection])
+    return course
+
+
+@pytest.fixture
+def learner(db):
+    return make_user("learner")
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
