@@ -6,7 +6,8 @@ from django.apps import AppConfig
 
 
 class TrainingModuleConfig(AppConfig):
-    """Subclass this in a module app's ``apps.py``.
+    """Subclass this in a module app's ``apps.py`` (as ``module_config.TrainingModuleConfig``, so that Django
+    finds the subclass as the app's only configuration).
 
     ``manage.py load_training_modules`` installs the course of every installed module
     app, in ``module_order``, from its ``content/<language>.toml`` files (see

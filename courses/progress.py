@@ -110,7 +110,7 @@ def _type_name(state: ActivityState) -> str:
 def record_attempt(visit: LessonVisit, activity: Activity, answers: dict, grade: Grade) -> Attempt:
     """Store a graded submission and complete the lesson and course if it finishes them."""
     with transaction.atomic():
-        enrollment = _locked(visit.enrollment)
+        enrollment = lock_enrollment(visit.enrollment)
         attempt = Attempt.objects.create(
             enrollment=enrollment,
             cycle=enrollment.cycle,
@@ -130,12 +130,15 @@ def record_attempt(visit: LessonVisit, activity: Activity, answers: dict, grade:
 def complete_reading(visit: LessonVisit) -> None:
     """Complete a lesson that has no activity, once the learner says they have read it."""
     with transaction.atomic():
-        enrollment = _locked(visit.enrollment)
+        enrollment = lock_enrollment(visit.enrollment)
         _complete_lesson(enrollment, _lesson_progress(enrollment, visit.lesson))
 
 
-def _locked(enrollment: Enrollment) -> Enrollment:
-    """The enrolment, re-read under a row lock so one learner's submissions run one at a time."""
+def lock_enrollment(enrollment: Enrollment) -> Enrollment:
+    """The enrolment, re-read under a row lock so one learner's submissions run one at a time.
+
+    Call inside a transaction.
+    """
     return Enrollment.objects.select_related("course").select_for_update(of=("self",)).get(pk=enrollment.pk)
 
 

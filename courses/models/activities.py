@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from polymorphic.managers import PolymorphicManager
 from polymorphic.models import PolymorphicModel
 from polymorphic.query import PolymorphicQuerySet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin, TranslatableMixin
 
@@ -83,6 +84,16 @@ class ActivityState:
         return self.field_error("__all__")
 
 
+class ActivityForm(WagtailAdminModelForm):
+    """The admin form of every activity type: refuses to publish an activity with problems."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.is_deferred_validation and not self.errors:
+            for problem in self.instance.publishing_problems():
+                self.add_error(None, problem)
+
+
 class ActivityQuerySet(PolymorphicQuerySet):
     def live(self) -> ActivityQuerySet:
         return self.filter(live=True)
@@ -123,6 +134,7 @@ class Activity(PreviewableMixin, DraftStateMixin, RevisionMixin, TranslatableMix
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="activity")
 
     objects = PolymorphicManager.from_queryset(ActivityQuerySet)()
+    base_form_class = ActivityForm
 
     #: Template that renders the activity for a learner.
     template_name: ClassVar[str] = ""
@@ -170,6 +182,10 @@ class Activity(PreviewableMixin, DraftStateMixin, RevisionMixin, TranslatableMix
         keeps the page's query count independent of the number of activities.
         """
 
+    def publishing_problems(self) -> list[str]:
+        """Why this activity cannot be published as it stands; drafts may have problems."""
+        return []
+
     def get_preview_template(self, request, mode_name):
         return "courses/activity_preview.html"
 
@@ -211,29 +227,65 @@ class Activity(PreviewableMixin, DraftStateMixin, RevisionMixin, TranslatableMix
 
 
 @dataclass(frozen=True)
-class QuizChoice:
+class Choice:
     id: str
     text: str
-    correct: bool
-    feedback: str
+    correct: bool = False
+    feedback: str = ""
 
 
 @dataclass(frozen=True)
-class QuizQuestion:
-    """One question of a quiz, whatever block it was authored with."""
+class ChoiceQuestion:
+    """A question answered by picking one choice, or several: the building block of graded forms.
 
-    id: str
+    Quizzes are made of them, and module activity types build their forms from them too.
+    """
+
+    field_name: str
     prompt: str
-    choices: list[QuizChoice]
-    multiple: bool
-
-    @property
-    def field_name(self) -> str:
-        return f"q-{self.id}"
+    choices: list[Choice]
+    multiple: bool = False
+    required: bool = True
 
     @property
     def correct_ids(self) -> set[str]:
         return {choice.id for choice in self.choices if choice.correct}
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((choice for choice in self.choices if choice.id == choice_id), None)
+
+    def is_right(self, chosen: list[str]) -> bool:
+        return set(chosen) == self.correct_ids
+
+    def notes(self, chosen: list[str]) -> list[str]:
+        """The feedback of the chosen choices, each once."""
+        return list(dict.fromkeys(c.feedback for c in self.choices if c.id in chosen and c.feedback))
+
+
+def clean_choices(data: QueryDict, questions: list[ChoiceQuestion]) -> dict[str, list[str]]:
+    """The chosen ids of each question, keyed by field name; every problem is a field error."""
+    answers, errors = {}, {}
+    for question in questions:
+        chosen = sorted(set(data.getlist(question.field_name)))
+        if not chosen and question.required:
+            errors[question.field_name] = _("Answer this question.")
+        elif not set(chosen) <= {choice.id for choice in question.choices}:
+            errors[question.field_name] = _("That answer does not belong to this question.")
+        elif not question.multiple and len(chosen) > 1:
+            errors[question.field_name] = _("Pick only one answer.")
+        else:
+            answers[question.field_name] = chosen
+    if errors:
+        raise SubmissionError(errors)
+    return answers
+
+
+def chosen_answers(state: ActivityState, questions: list[ChoiceQuestion]) -> dict[str, set[str]]:
+    """What to show as chosen: a refused submission's data, else the latest attempt's answers."""
+    if state.submitted is not None:
+        return {question.field_name: set(state.submitted.getlist(question.field_name)) for question in questions}
+    answers = state.latest_attempt.answers if state.latest_attempt else {}
+    return {question.field_name: set(answers.get(question.field_name, ())) for question in questions}
 
 
 class QuizActivity(Activity):
@@ -262,39 +314,35 @@ class QuizActivity(Activity):
         return quiz
 
     @cached_property
-    def question_list(self) -> list[QuizQuestion]:
+    def question_list(self) -> list[ChoiceQuestion]:
         questions = []
         for child in self.questions:
+            field_name = f"q-{child.id}"
             if child.block_type == "true_false":
-                feedback = child.value["feedback"]
+                is_true, feedback = child.value["is_true"], child.value["feedback"]
                 choices = [
-                    QuizChoice("true", str(_("True")), child.value["is_true"], feedback),
-                    QuizChoice("false", str(_("False")), not child.value["is_true"], feedback),
+                    Choice("true", str(_("True")), is_true, feedback),
+                    Choice("false", str(_("False")), not is_true, feedback),
                 ]
-                questions.append(QuizQuestion(child.id, child.value["statement"], choices, multiple=False))
+                questions.append(ChoiceQuestion(field_name, child.value["statement"], choices))
             else:
                 choices = [
-                    QuizChoice(item.id, item.value["text"], item.value["correct"], item.value["feedback"])
+                    Choice(item.id, item.value["text"], item.value["correct"], item.value["feedback"])
                     for item in child.value["choices"].bound_blocks
                 ]
-                questions.append(QuizQuestion(child.id, child.value["prompt"], choices, multiple=child.block.multiple))
+                questions.append(ChoiceQuestion(field_name, child.value["prompt"], choices, child.block.multiple))
         return questions
 
     def get_context(self, request, state):
         context = super().get_context(request, state)
-        feedback: dict = {}
-        if state.submitted is not None:
-            chosen = {question.id: state.submitted.getlist(question.field_name) for question in self.question_list}
-        elif state.latest_attempt:
-            chosen, feedback = state.latest_attempt.answers, state.latest_attempt.feedback
-        else:
-            chosen = {}
+        chosen = chosen_answers(state, self.question_list)
+        feedback = state.latest_attempt.feedback if state.latest_attempt and state.submitted is None else {}
         context["questions"] = [
             {
                 "question": question,
-                "chosen": set(chosen.get(question.id, ())),
+                "chosen": chosen[question.field_name],
                 "error": state.field_error(question.field_name),
-                "feedback": feedback.get(question.id),
+                "feedback": feedback.get(question.field_name),
             }
             for question in self.question_list
         ]
@@ -304,33 +352,17 @@ class QuizActivity(Activity):
         return {question.field_name for question in self.question_list}
 
     def clean_answers(self, data: QueryDict) -> dict[str, list[str]]:
-        answers, errors = {}, {}
-        for question in self.question_list:
-            chosen = data.getlist(question.field_name)
-            offered = {choice.id for choice in question.choices}
-            if not chosen:
-                errors[question.field_name] = _("Answer this question.")
-            elif not set(chosen) <= offered:
-                errors[question.field_name] = _("That answer does not belong to this question.")
-            elif not question.multiple and len(chosen) > 1:
-                errors[question.field_name] = _("Pick only one answer.")
-            else:
-                answers[question.id] = sorted(set(chosen))
-        if errors:
-            raise SubmissionError(errors)
-        return answers
+        return clean_choices(data, self.question_list)
 
     def grade(self, answers: dict[str, list[str]], pass_mark: int) -> Grade:
-        feedback = {}
-        correct = 0
-        for question in self.question_list:
-            chosen = set(answers[question.id])
-            is_correct = chosen == question.correct_ids
-            correct += is_correct
-            feedback[question.id] = {
-                "correct": is_correct,
-                "notes": list(dict.fromkeys(c.feedback for c in question.choices if c.id in chosen and c.feedback)),
+        feedback = {
+            question.field_name: {
+                "correct": question.is_right(answers[question.field_name]),
+                "notes": question.notes(answers[question.field_name]),
             }
+            for question in self.question_list
+        }
+        correct = sum(item["correct"] for item in feedback.values())
         score = round(100 * correct / len(self.question_list))
         return Grade(score=score, passed=score >= pass_mark, feedback=feedback)
 

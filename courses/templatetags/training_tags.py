@@ -1,55 +1,19 @@
-"""Template tags of the training site: dates and digits per language, the language switcher."""
+"""Template tags of the training site: dates and numbers per language, activities, the language switcher."""
 
-import datetime
-
-import jdatetime
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page
 
+from courses import formatting
 from courses.models import TrainingIndexPage
 
 register = template.Library()
 
-#: Languages written with their own digits, and those digits from zero to nine.
-NATIVE_DIGITS = {"fa": "۰۱۲۳۴۵۶۷۸۹"}
-
-
-def _digits_table() -> dict | None:
-    digits = NATIVE_DIGITS.get(get_language())
-    return str.maketrans("0123456789", digits) if digits else None
-
-
-@register.filter
-def local_digits(value) -> str:
-    """``value`` as text, written with the active language's own digits."""
-    text = str(value)
-    table = _digits_table()
-    return text.translate(table) if table else text
-
-
-@register.filter
-def training_date(value, style: str = "long") -> str:
-    """A date (or datetime) for the active language: Jalali with Persian digits in Persian.
-
-    ``style`` is ``"long"`` (2 Azar 1405, 23 November 2026) or ``"short"`` (1405/09/02, 2026-11-23).
-    """
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    if get_language() == "fa":
-        jalali = jdatetime.date.fromgregorian(date=value)
-        if style == "short":
-            text = f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}"
-        else:
-            text = f"{jalali.day} {jdatetime.date.j_months_fa[jalali.month - 1]} {jalali.year}"
-        return local_digits(text)
-    return local_digits(value.isoformat() if style == "short" else date_format(value, "j F Y"))
+register.filter("local_digits", formatting.local_digits)
+register.filter("local_number", formatting.local_number)
+register.filter("training_date", formatting.local_date)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from courses.module_config import TrainingModuleConfig
+from courses import module_config
 
 
-class ActiveListeningConfig(TrainingModuleConfig):
+class ActiveListeningConfig(module_config.TrainingModuleConfig):
     name = "modules.active_listening"
     label = "active_listening"
     verbose_name = _("Active listening")

@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from courses.module_config import TrainingModuleConfig
+from courses import module_config
 
 
-class AngryCustomerConfig(TrainingModuleConfig):
+class AngryCustomerConfig(module_config.TrainingModuleConfig):
     name = "modules.angry_customer"
     label = "angry_customer"
     verbose_name = _("Handling angry customers")

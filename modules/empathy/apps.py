@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from courses.module_config import TrainingModuleConfig
+from courses import module_config
 
 
-class EmpathyConfig(TrainingModuleConfig):
+class EmpathyConfig(module_config.TrainingModuleConfig):
     name = "modules.empathy"
     label = "empathy"
     verbose_name = _("Empathy")

@@ -1,10 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 
-from courses.module_config import TrainingModuleConfig
+from courses import module_config
 
 
-class EmpowermentConfig(TrainingModuleConfig):
+class EmpowermentConfig(module_config.TrainingModuleConfig):
     name = "modules.empowerment"
     label = "empowerment"
     verbose_name = _("Empowerment")
     module_order = 4
+
+    def install_defaults(self) -> None:
+        from modules.empowerment.models import EmpowermentMatrix
+
+        EmpowermentMatrix.load().add_default_rules()

@@ -11,9 +11,12 @@
       return;
     }
     form.dataset.submitting = "true";
-    form.querySelectorAll("button[type=submit]").forEach(function (button) {
-      button.disabled = true;
-    });
+    // Disable after the browser has read the pressed button's name and value.
+    setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = true;
+      });
+    }, 0);
   });
 
   // A reflection box shows how many words it holds against the minimum.

@@ -1,0 +1,53 @@
+# Two commands: `make demo` serves the demo site, `make test` runs every check.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+# Libraries WeasyPrint needs, the fonts certificates fall back on, and gettext for the locale files.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core gettext
+# What the test suite needs besides: Debian's Chromium for the browser tests, PostgreSQL.
+TEST_SYSTEM_PACKAGES := chromium postgresql
+
+.PHONY: demo test check pytest pytest-postgres bench clean
+
+demo: $(VENV)/.installed-runtime
+	scripts/install-system-packages $(SYSTEM_PACKAGES)
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+	scripts/serve-demo $(PY) $(PORT)
+
+test: $(VENV)/.installed-dev
+	scripts/install-system-packages $(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
+	$(MAKE) check pytest pytest-postgres bench
+
+check:
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+pytest:
+	$(PY) -m pytest
+
+pytest-postgres:
+	scripts/with-postgres $(PY) -m pytest
+
+bench:
+	$(PY) bench/pages.py --small
+
+$(VENV)/.created:
+	"$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.installed-runtime: $(VENV)/.created requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+clean:
+	rm -rf $(VENV) db.sqlite3* var

@@ -1,0 +1,43 @@
+"""Numbers and dates written the way the active language writes them.
+
+Persian gets Persian digits and Jalali dates; other languages their usual forms.
+"""
+
+import datetime
+
+import jdatetime
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
+
+#: Languages written with their own digits, and those digits from zero to nine.
+NATIVE_DIGITS = {"fa": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+def local_digits(value) -> str:
+    """``value`` as text, written with the active language's own digits."""
+    text = str(value)
+    digits = NATIVE_DIGITS.get(get_language())
+    return text.translate(str.maketrans("0123456789", digits)) if digits else text
+
+
+def local_number(value: int) -> str:
+    """A whole number with thousands grouped, in the active language's digits: 2,000,000 or ۲٬۰۰۰٬۰۰۰."""
+    return local_digits(number_format(value, force_grouping=True))
+
+
+def local_date(value: datetime.date | datetime.datetime | None, style: str = "long") -> str:
+    """A date (or datetime, taken in the current time zone) in the active language's calendar.
+
+    ``style`` is ``"long"`` (2 Azar 1405, 23 November 2026) or ``"short"`` (1405/09/02, 2026-11-23).
+    """
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    if get_language() == "fa":
+        jalali = jdatetime.date.fromgregorian(date=value)
+        if style == "short":
+            return local_digits(f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}")
+        return local_digits(f"{jalali.day} {jdatetime.date.j_months_fa[jalali.month - 1]} {jalali.year}")
+    return value.isoformat() if style == "short" else date_format(value, "j F Y")
