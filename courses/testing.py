@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 from wagtail.models import Collection, Locale, Page, Site
 
 from courses.blocks import stream_from_content
@@ -92,7 +93,9 @@ def make_course(parent: Page, title: str = "Listening basics", **fields: Any) ->
     return course
 
 
-def make_lesson(course: CoursePage, title: str = "Lesson", activities: list[Activity] = (), **fields: Any) -> LessonPage:
+def make_lesson(
+    course: CoursePage, title: str = "Lesson", activities: list[Activity] = (), **fields: Any
+) -> LessonPage:
     fields.setdefault("slug", title.lower().replace(" ", "-"))
     fields.setdefault("body", [{"type": "rich_text", "value": f"<p>{title}: the content.</p>"}])
     lesson = LessonPage(title=title, **fields)
@@ -131,6 +134,14 @@ def quiz_answers(quiz: QuizActivity, *, correct: bool = True) -> dict[str, list[
         wrong = [choice.id for choice in question.choices if not choice.correct]
         data[question.field_name] = right if correct else wrong[:1]
     return data
+
+
+def query_dict(data: dict[str, str | list[str]]) -> QueryDict:
+    """``data`` as posted form data; a list stands for several values of one field."""
+    result = QueryDict(mutable=True)
+    for name, values in data.items():
+        result.setlist(name, values if isinstance(values, list) else [values])
+    return result
 
 
 def make_user(username: str = "learner", *, profile: dict | None = None, **fields: Any):

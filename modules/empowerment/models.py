@@ -78,7 +78,9 @@ class EmpowermentRule(Orderable):
     action = models.CharField(_("staff may"), max_length=30, choices=ACTIONS)
     limit = models.PositiveIntegerField(
         _("up to"),
-        help_text=_("An amount in the matrix's currency, or days for a deadline extension. 0: never without a manager."),
+        help_text=_(
+            "An amount in the matrix's currency, or days for a deadline extension. 0: never without a manager."
+        ),
     )
 
     panels = [FieldPanel("action"), FieldPanel("limit")]
@@ -126,7 +128,10 @@ class EmpowermentActivity(Activity):
             offer = ChoiceQuestion(
                 f"offer-{child.id}",
                 gettext("What do you offer the customer?"),
-                [Choice(item.id, item.value["text"], feedback=item.value["feedback"]) for item in value["offers"].bound_blocks],
+                [
+                    Choice(item.id, item.value["text"], feedback=item.value["feedback"])
+                    for item in value["offers"].bound_blocks
+                ],
             )
             details = ChoiceQuestion(
                 f"details-{child.id}",
@@ -206,7 +211,8 @@ class EmpowermentActivity(Activity):
             earned += 2 * verdict["decision_correct"] + verdict["offer_correct"]
             possible += 3
             if right == "escalate":
-                verdict["details_correct"] = decision == "escalate" and details_q.is_right(answers[details_q.field_name])
+                passed_on = answers[details_q.field_name]
+                verdict["details_correct"] = decision == "escalate" and details_q.is_right(passed_on)
                 earned += verdict["details_correct"]
                 possible += 1
             feedback[case["id"]] = verdict

@@ -1,17 +1,14 @@
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from wagtail.contrib.settings.registry import registry as settings_registry
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page, Site
-from wagtail.snippets.models import get_snippet_models
+from wagtail.models import Locale, Page, Site
 
-from courses.content import content_key, training_modules
+from courses.content import content_key
 from courses.models import (
     CourseCompletion,
     CoursePage,
@@ -20,6 +17,7 @@ from courses.models import (
     StaffProfile,
     TrainingIndexPage,
 )
+from demo.roles import set_up_groups
 
 INTRO = {
     "en": "<p>Short, practical courses for everyone who serves customers: empathy, active listening, "
@@ -54,7 +52,7 @@ class Command(BaseCommand):
             self.set_up_locales()
             self.set_up_home()
             call_command("load_training_modules", stdout=self.stdout)
-            groups = self.set_up_groups()
+            groups = set_up_groups()
             created = self.set_up_accounts(groups)
         self.stdout.write("\nDemo accounts (the password is the username):")
         for username, _name, _group, description in ACCOUNTS:
@@ -92,67 +90,6 @@ class Command(BaseCommand):
             )
             translation.intro = INTRO.get(locale.language_code, home.intro)
             translation.save_revision().publish()
-
-    def set_up_groups(self) -> dict[str, Group]:
-        trainers, _ = Group.objects.get_or_create(name="Trainers")
-        managers, _ = Group.objects.get_or_create(name="Managers")
-        learners, _ = Group.objects.get_or_create(name="Learners")
-
-        admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-        trainers.permissions.add(admin_access, *self.trainer_model_permissions())
-        managers.permissions.add(
-            admin_access,
-            *Permission.objects.filter(
-                content_type__app_label="courses",
-                codename__in=["view_enrollment", "view_staffprofile", "view_learningpath"],
-            ),
-        )
-
-        page_permissions = Permission.objects.filter(
-            content_type__app_label="wagtailcore",
-            codename__in=["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
-        )
-        for index in TrainingIndexPage.objects.all():
-            for permission in page_permissions:
-                GroupPagePermission.objects.get_or_create(group=trainers, page=index, permission=permission)
-
-        root_collection = Collection.get_first_root_node()
-        media_permissions = Permission.objects.filter(
-            Q(content_type__app_label="wagtailimages", codename__in=["add_image", "change_image", "choose_image"])
-            | Q(
-                content_type__app_label="wagtaildocs",
-                codename__in=["add_document", "change_document", "choose_document"],
-            )
-        )
-        for permission in media_permissions:
-            GroupCollectionPermission.objects.get_or_create(
-                group=trainers, collection=root_collection, permission=permission
-            )
-        return {"Trainers": trainers, "Managers": managers, "Learners": learners}
-
-    def trainer_model_permissions(self):
-        """Everything trainers author: the training apps' snippets and settings, paths and enrolments."""
-        training_apps = {"courses", *(module.label for module in training_modules())}
-        authored = [
-            model for model in [*get_snippet_models(), *settings_registry] if model._meta.app_label in training_apps
-        ]
-        by_model = Q()
-        for model in authored:
-            by_model |= Q(content_type__app_label=model._meta.app_label, content_type__model=model._meta.model_name)
-        records = Q(
-            content_type__app_label="courses",
-            codename__in=[
-                "add_enrollment",
-                "change_enrollment",
-                "view_enrollment",
-                "view_staffprofile",
-                "add_learningpath",
-                "change_learningpath",
-                "view_learningpath",
-            ],
-        )
-        translation = Q(content_type__app_label="simple_translation", codename="submit_translation")
-        return Permission.objects.filter(by_model | records | translation)
 
     def set_up_accounts(self, groups: dict[str, Group]) -> set[str]:
         created = set()

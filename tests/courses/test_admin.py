@@ -1,0 +1,169 @@
+"""Trainers author and enrol in the Wagtail admin, with only the permissions of their group."""
+
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import Page
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from courses.models import CourseCompletion, CoursePage, Enrollment, LessonPage, QuizActivity
+from courses.testing import make_user
+from demo.roles import set_up_groups
+
+
+def list_block(items):
+    """ListBlock form data for ``items``."""
+    data = {str(i): {"value": item, "deleted": "", "order": str(i)} for i, item in enumerate(items)}
+    data["count"] = str(len(items))
+    return data
+
+
+@pytest.fixture
+def trainer_client(client, index):
+    set_up_groups()
+    trainer = make_user("trainer")
+    trainer.groups.add(Group.objects.get(name="Trainers"))
+    client.force_login(trainer)
+    return client
+
+
+def test_a_trainer_creates_and_publishes_a_quiz_a_course_and_a_lesson(trainer_client, index):
+    quiz_form = nested_form_data(
+        {
+            "title": "Greeting check",
+            "introduction": "",
+            "questions": streamfield(
+                [
+                    (
+                        "single_choice",
+                        {
+                            "prompt": "What comes first?",
+                            "choices": list_block(
+                                [
+                                    {"text": "A greeting", "correct": "on", "feedback": "Yes."},
+                                    {"text": "A form", "feedback": "Not yet."},
+                                ]
+                            ),
+                        },
+                    ),
+                    ("true_false", {"statement": "Smiles can be heard on the phone.", "is_true": "on", "feedback": ""}),
+                ]
+            ),
+            "action-publish": "publish",
+        }
+    )
+    response = trainer_client.post("/admin/snippets/courses/quizactivity/add/", quiz_form)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    quiz = QuizActivity.objects.get(title="Greeting check")
+    assert quiz.live
+    assert len(quiz.question_list) == 2
+
+    course_form = nested_form_data(
+        {
+            "title": "Greeting customers",
+            "slug": "greeting-customers",
+            "summary": "How to open a conversation.",
+            "estimated_minutes": "20",
+            "body": streamfield([]),
+            "pass_mark": "80",
+            "allow_self_enrolment": "on",
+            "action-publish": "publish",
+        }
+    )
+    response = trainer_client.post(f"/admin/pages/add/courses/coursepage/{index.pk}/", course_form)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    course = CoursePage.objects.get(slug="greeting-customers")
+    assert course.live
+
+    lesson_form = nested_form_data(
+        {
+            "title": "The first ten seconds",
+            "slug": "the-first-ten-seconds",
+            "summary": "",
+            "estimated_minutes": "10",
+            "required": "on",
+            "body": streamfield([("rich_text", rich_text("<p>Look up, smile, greet.</p>"))]),
+            "activity_links": inline_formset([{"activity": str(quiz.pk)}]),
+            "action-publish": "publish",
+        }
+    )
+    response = trainer_client.post(f"/admin/pages/add/courses/lessonpage/{course.pk}/", lesson_form)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    lesson = LessonPage.objects.get(slug="the-first-ten-seconds")
+    assert lesson.live
+    assert [link.activity_id for link in lesson.activity_links.all()] == [quiz.pk]
+
+
+def test_a_trainer_cannot_author_outside_the_training_pages(trainer_client, index):
+    root = Page.get_first_root_node()
+    response = trainer_client.get(f"/admin/pages/add/courses/trainingindexpage/{root.pk}/")
+    assert response.status_code in (302, 403)
+
+
+def test_a_single_choice_question_needs_one_right_answer(trainer_client):
+    form = nested_form_data(
+        {
+            "title": "Broken",
+            "introduction": "",
+            "questions": streamfield(
+                [("single_choice", {"prompt": "?", "choices": list_block([{"text": "a"}, {"text": "b"}])})]
+            ),
+            "action-publish": "publish",
+        }
+    )
+    response = trainer_client.post("/admin/snippets/courses/quizactivity/add/", form)
+    assert response.status_code == 200
+    assert not QuizActivity.objects.exists()
+
+
+def test_a_trainer_enrols_a_learner_with_a_due_date(trainer_client, course, learner):
+    response = trainer_client.post(
+        "/admin/enrollments/new/", {"user": learner.pk, "course": course.pk, "due_date": "2026-12-31"}
+    )
+
+    assert response.status_code == 302
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.source, enrollment.assigned_by.username) == ("assigned", "trainer")
+    assert str(enrollment.due_date) == "2026-12-31"
+
+
+def test_enrolling_someone_twice_is_a_form_error(trainer_client, course, learner):
+    Enrollment.objects.enrol(learner, course, source="self")
+
+    response = trainer_client.post("/admin/enrollments/new/", {"user": learner.pk, "course": course.pk})
+
+    assert response.status_code == 200
+    assert "already exists" in response.text
+    assert Enrollment.objects.count() == 1
+
+
+@pytest.fixture
+def admin_client(client, index):
+    client.force_login(make_user("admin", is_superuser=True, is_staff=True))
+    return client
+
+
+def test_an_enrolment_with_a_completion_cannot_be_deleted(admin_client, course, learner):
+    enrollment, _ = Enrollment.objects.enrol(learner, course, source="self")
+    CourseCompletion.objects.create(enrollment=enrollment, cycle=1)
+
+    response = admin_client.post(f"/admin/enrollments/delete/{enrollment.pk}/", follow=True)
+
+    assert Enrollment.objects.filter(pk=enrollment.pk).exists()
+    assert "cannot be deleted" in response.text
+
+
+def test_an_enrolment_without_completions_can_be_deleted(admin_client, course, learner):
+    enrollment, _ = Enrollment.objects.enrol(learner, course, source="self")
+
+    admin_client.post(f"/admin/enrollments/delete/{enrollment.pk}/")
+
+    assert not Enrollment.objects.exists()
+
+
+def test_a_course_with_learners_cannot_be_deleted(admin_client, course, learner):
+    Enrollment.objects.enrol(learner, course, source="self")
+
+    response = admin_client.post(f"/admin/pages/{course.pk}/delete/", follow=True)
+
+    assert CoursePage.objects.filter(pk=course.pk).exists()
+    assert "holds learners" in response.text

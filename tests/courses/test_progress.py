@@ -1,0 +1,131 @@
+"""Recording work: attempts, lesson progress, course completion, cycles and translations."""
+
+import pytest
+
+from courses.models import Attempt, CourseCompletion, Enrollment, Grade, LessonProgress
+from courses.progress import LessonVisit, complete_reading, record_attempt
+from courses.signals import course_completed
+from courses.testing import make_course, make_lesson, make_quiz, query_dict, quiz_answers, translate
+
+
+def submit(visit, activity, data):
+    """Grade ``data`` for ``activity`` the way the lesson view does."""
+    answers = activity.clean_submission(query_dict(data))
+    return record_attempt(visit, activity, answers, activity.grade(answers, visit.course.pass_mark))
+
+
+@pytest.fixture
+def enrolled(course, learner):
+    return Enrollment.objects.enrol(learner, course, source=Enrollment.Source.SELF)[0]
+
+
+@pytest.fixture
+def lessons(course):
+    return [lesson.specific for lesson in course.get_children()]
+
+
+def visit(learner, lesson):
+    return LessonVisit.start(learner, lesson)
+
+
+def test_a_learner_not_enrolled_has_no_visit(learner, lessons):
+    assert visit(learner, lessons[0]) is None
+
+
+def test_a_failed_attempt_is_kept_and_completes_nothing(enrolled, learner, lessons, quiz):
+    attempt = submit(visit(learner, lessons[0]), quiz, quiz_answers(quiz, correct=False))
+
+    assert (attempt.score, attempt.passed) == (0, False)
+    assert Attempt.objects.count() == 1
+    assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
+
+
+def test_passing_every_activity_completes_the_lesson(enrolled, learner, lessons, quiz):
+    submit(visit(learner, lessons[0]), quiz, quiz_answers(quiz))
+
+    progress = LessonProgress.objects.get()
+    assert progress.lesson_id == lessons[0].pk
+    assert progress.completed_at is not None
+    assert visit(learner, lessons[0]).is_lesson_complete()
+    assert not CourseCompletion.objects.exists()
+
+
+def test_completing_every_required_lesson_completes_the_course_once(
+    enrolled, learner, lessons, quiz, reflection, django_capture_on_commit_callbacks
+):
+    sent = []
+
+    def receiver(completion, **kwargs):
+        sent.append(completion)
+
+    course_completed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(visit(learner, lessons[0]), quiz, quiz_answers(quiz))
+            submit(visit(learner, lessons[1]), reflection, {"response": "I listened and then I helped"})
+            submit(visit(learner, lessons[1]), reflection, {"response": "A second answer is kept as well"})
+    finally:
+        course_completed.disconnect(receiver)
+
+    completion = CourseCompletion.objects.get()
+    assert (completion.enrollment, completion.cycle) == (enrolled, 1)
+    assert sent == [completion]
+    assert Attempt.objects.count() == 3
+    assert Enrollment.objects.with_progress().get().progress_percent == 100
+
+
+def test_an_optional_lesson_is_not_needed(index, learner):
+    course = make_course(index, "Short")
+    quiz = make_quiz()
+    required = make_lesson(course, "Needed", activities=[quiz])
+    make_lesson(course, "Extra reading", required=False)
+    Enrollment.objects.enrol(learner, course, source=Enrollment.Source.SELF)
+
+    submit(visit(learner, required), quiz, quiz_answers(quiz))
+
+    assert CourseCompletion.objects.count() == 1
+
+
+def test_a_lesson_without_activities_is_completed_by_reading(index, learner):
+    course = make_course(index, "Reading only")
+    lesson = make_lesson(course, "Read me")
+    Enrollment.objects.enrol(learner, course, source=Enrollment.Source.SELF)
+
+    complete_reading(visit(learner, lesson))
+    complete_reading(visit(learner, lesson))
+
+    assert LessonProgress.objects.get().completed_at is not None
+    assert CourseCompletion.objects.count() == 1
+
+
+def test_work_done_in_persian_counts_for_the_course(course, learner, lessons, quiz, reflection, fa):
+    persian_course = translate(course, fa, title="گوش‌دادن")
+    Enrollment.objects.enrol(learner, persian_course, source=Enrollment.Source.SELF)
+    persian_lessons = [translate(lesson, fa, title=f"درس {n}") for n, lesson in enumerate(lessons, 1)]
+
+    submit(visit(learner, persian_lessons[0]), quiz, quiz_answers(quiz))
+    submit(visit(learner, lessons[1]), reflection, {"response": "one two three four"})
+
+    assert LessonProgress.objects.filter(lesson__in=lessons, completed_at__isnull=False).count() == 2
+    assert CourseCompletion.objects.count() == 1
+    assert visit(learner, persian_lessons[0]).is_lesson_complete()
+
+
+def test_a_new_cycle_starts_afresh_and_keeps_the_past(enrolled, learner, lessons, quiz, reflection):
+    submit(visit(learner, lessons[0]), quiz, quiz_answers(quiz))
+    submit(visit(learner, lessons[1]), reflection, {"response": "one two three four"})
+    Enrollment.objects.filter(pk=enrolled.pk).update(cycle=2)
+
+    refreshed = Enrollment.objects.with_progress().get()
+    assert (refreshed.is_complete, refreshed.completed_lesson_count) == (False, 0)
+    assert not visit(learner, lessons[0]).passed_activity_keys
+
+    submit(visit(learner, lessons[0]), quiz, quiz_answers(quiz))
+    submit(visit(learner, lessons[1]), reflection, {"response": "one two three four"})
+
+    assert list(CourseCompletion.objects.order_by("cycle").values_list("cycle", flat=True)) == [1, 2]
+
+
+def test_grade_carries_score_and_verdict(enrolled, learner, lessons, quiz):
+    attempt = record_attempt(visit(learner, lessons[0]), quiz, {"anything": []}, Grade(score=50, passed=False))
+    assert (attempt.score, attempt.passed, attempt.cycle) == (50, False, 1)

@@ -1,0 +1,56 @@
+"""The learner's hot pages cost a fixed number of queries, whatever the size of the course."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.models import CourseCompletion, Enrollment
+from courses.testing import make_course, make_lesson, make_quiz, make_reflection, quiz_answers
+
+GOALS = {"course page": 10, "lesson page": 12, "completing request": 20, "dashboard": 8}
+
+
+def build_course(index, learner, size: int):
+    """A course of ``size`` lessons, each with a quiz and a reflection; the learner has done all but the last quiz."""
+    course = make_course(index, f"Course of {size}")
+    lessons = []
+    for number in range(size):
+        quiz, reflection = make_quiz(title=f"Quiz {number}"), make_reflection(title=f"Reflection {number}")
+        lessons.append((make_lesson(course, f"Lesson {number}", activities=[quiz, reflection]), quiz, reflection))
+    Enrollment.objects.enrol(learner, course, source="self")
+    return course, lessons
+
+
+def count_queries(client, method: str, url: str, data=None) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in (200, 302), response.status_code
+    return len(context)
+
+
+def measure(client, index, learner, size: int) -> dict[str, int]:
+    course, lessons = build_course(index, learner, size)
+    for lesson, quiz, reflection in lessons:
+        client.post(f"{lesson.url}activities/{reflection.pk}/", {"response": "one two three four"})
+        if lesson is not lessons[-1][0]:
+            client.post(f"{lesson.url}activities/{quiz.pk}/", quiz_answers(quiz))
+    client.get(course.url)  # warm the per-process caches (content types, site root paths)
+    last_lesson, last_quiz, _reflection = lessons[-1]
+    counts = {
+        "course page": count_queries(client, "get", course.url),
+        "lesson page": count_queries(client, "get", last_lesson.url),
+        "dashboard": count_queries(client, "get", "/my-training/"),
+        "completing request": count_queries(
+            client, "post", f"{last_lesson.url}activities/{last_quiz.pk}/", quiz_answers(last_quiz)
+        ),
+    }
+    assert CourseCompletion.objects.filter(enrollment__course=course).count() == 1
+    return counts
+
+
+def test_hot_pages_cost_a_fixed_number_of_queries(learner_client, index, learner):
+    small = measure(learner_client, index, learner, size=1)
+    large = measure(learner_client, index, learner, size=20)
+
+    for page, goal in GOALS.items():
+        assert large[page] - small[page] <= 2, (page, small[page], large[page])
+        assert max(small[page], large[page]) <= goal, (page, small[page], large[page])
