@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 
 #: Languages written with their own digits, and those digits from zero to nine.
 NATIVE_DIGITS = {"fa": "۰۱۲۳۴۵۶۷۸۹"}
+#: Thousands separators Django's locale formats do not give.
+THOUSANDS_SEPARATORS = {"fa": "٬"}
 
 
 def local_digits(value) -> str:
@@ -23,7 +25,9 @@ def local_digits(value) -> str:
 
 def local_number(value: int) -> str:
     """A whole number with thousands grouped, in the active language's digits: 2,000,000 or ۲٬۰۰۰٬۰۰۰."""
-    return local_digits(number_format(value, force_grouping=True))
+    separator = THOUSANDS_SEPARATORS.get(get_language())
+    grouped = f"{value:,}".replace(",", separator) if separator else number_format(value, force_grouping=True)
+    return local_digits(grouped)
 
 
 def local_date(value: datetime.date | datetime.datetime | None, style: str = "long") -> str:

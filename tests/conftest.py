@@ -1,7 +1,15 @@
 import pytest
+from django.utils import translation
 from wagtail.models import Locale
 
 from courses.testing import make_course, make_lesson, make_quiz, make_reflection, make_training_site, make_user
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Start each test in English: a request in Persian leaves Persian active in its thread."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -42,4 +50,10 @@ def learner(db):
 @pytest.fixture
 def learner_client(client, learner):
     client.force_login(learner)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, index):
+    client.force_login(make_user("admin", is_superuser=True, is_staff=True))
     return client

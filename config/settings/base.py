@@ -105,7 +105,6 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Tehran"
-LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

@@ -30,6 +30,7 @@ from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin, TranslatableMixin
 
 from courses.blocks import QuizQuestionsBlock, stream_from_content
+from courses.formatting import local_digits
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -402,9 +403,9 @@ class ReflectionActivity(Activity):
             raise SubmissionError(
                 {
                     "response": ngettext(
-                        "Write at least %(count)d word.", "Write at least %(count)d words.", self.min_words
+                        "Write at least %(count)s word.", "Write at least %(count)s words.", self.min_words
                     )
-                    % {"count": self.min_words}
+                    % {"count": local_digits(self.min_words)}
                 }
             )
         return {"response": response}

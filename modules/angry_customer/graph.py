@@ -101,36 +101,44 @@ class ScenarioGraph:
 
     @cached_property
     def best(self) -> tuple[int, dict[str, int]]:
-        """The most points a run can collect (over paths that visit no step twice), in all and per skill."""
-        best_total = 0
+        """The most points a run can collect, in all and per skill (each over paths that visit no step twice)."""
         best_per_skill = dict.fromkeys(SKILLS, 0)
+        for path in self._paths():
+            points = _points(path)
+            for skill in SKILLS:
+                best_per_skill[skill] = max(best_per_skill[skill], points.get(skill, 0))
+        return sum(_points(self.best_path).values()), best_per_skill
 
-        def walk(key: str, visited: frozenset, points: dict[str, int]) -> None:
-            nonlocal best_total
+    @cached_property
+    def best_path(self) -> list[Reply]:
+        """The replies of a run that collects the most points."""
+        return max(self._paths(), key=lambda path: sum(_points(path).values()), default=[])
+
+    def _paths(self):
+        """Every run from the start to an ending that visits no step twice, as its replies."""
+        stack = [(self.start, frozenset(), [])]
+        while stack:
+            key, visited, replies = stack.pop()
             if key in self.endings:
-                best_total = max(best_total, sum(points.values()))
-                for skill in SKILLS:
-                    best_per_skill[skill] = max(best_per_skill[skill], points.get(skill, 0))
-                return
-            if key not in self.steps or key in visited:
-                return
-            for reply in self.steps[key].replies:
-                merged = dict(points)
-                for name, value in reply.points.items():
-                    merged[name] = merged.get(name, 0) + value
-                walk(reply.next, visited | {key}, merged)
-
-        walk(self.start, frozenset(), {})
-        return best_total, best_per_skill
+                yield replies
+            elif key in self.steps and key not in visited:
+                for reply in self.steps[key].replies:
+                    stack.append((reply.next, visited | {key}, [*replies, reply]))
 
     def score(self, replies: list[Reply]) -> tuple[int, dict[str, int]]:
         """A run's score in percent of the best run, and its points per skill and penalty.
 
         A reply chosen twice (round a loop) counts once.
         """
-        points: Counter = Counter()
-        for reply in {reply.id: reply for reply in replies}.values():
-            points.update(reply.points)
+        points = _points(replies)
         best_total, _per_skill = self.best
         percent = round(100 * sum(points.values()) / best_total) if best_total > 0 else 100
-        return max(0, min(100, percent)), {key: points[key] for key in (*SKILLS, *PENALTIES) if points[key]}
+        return max(0, min(100, percent)), {key: points[key] for key in (*SKILLS, *PENALTIES) if points.get(key)}
+
+
+def _points(replies: list[Reply]) -> dict[str, int]:
+    """The points of a run's replies per skill and penalty; a reply chosen twice (round a loop) counts once."""
+    points: Counter = Counter()
+    for reply in {reply.id: reply for reply in replies}.values():
+        points.update(reply.points)
+    return points

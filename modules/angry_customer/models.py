@@ -139,6 +139,9 @@ class ScenarioActivity(Activity):
             if "restart" in data:
                 if run is not None:
                     run.end(ending="")
+                ScenarioRun.objects.create(
+                    enrollment=enrollment, cycle=enrollment.cycle, scenario=self, current_step=self.start
+                )
                 return None
             return self._take_reply(visit, enrollment, run, data.get("step", ""), data.get("reply", ""))
 

@@ -136,12 +136,6 @@ def test_enrolling_someone_twice_is_a_form_error(trainer_client, course, learner
     assert Enrollment.objects.count() == 1
 
 
-@pytest.fixture
-def admin_client(client, index):
-    client.force_login(make_user("admin", is_superuser=True, is_staff=True))
-    return client
-
-
 def test_an_enrolment_with_a_completion_cannot_be_deleted(admin_client, course, learner):
     enrollment, _ = Enrollment.objects.enrol(learner, course, source="self")
     CourseCompletion.objects.create(enrollment=enrollment, cycle=1)

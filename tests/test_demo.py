@@ -1,0 +1,74 @@
+"""The demo: built by one command, refused in production, and the same after a second run."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from wagtail.models import Page, Site
+
+from courses.models import CourseCompletion, CoursePage, Enrollment, StaffProfile, TrainingIndexPage
+
+
+def snapshot():
+    return {
+        "users": User.objects.count(),
+        "groups": Group.objects.count(),
+        "pages": Page.objects.count(),
+        "enrollments": Enrollment.objects.count(),
+        "completions": CourseCompletion.objects.count(),
+        "profiles": StaffProfile.objects.count(),
+        "permissions": sum(group.permissions.count() for group in Group.objects.all()),
+    }
+
+
+@pytest.fixture
+def demo(db, capsys):
+    with override_settings(DEBUG=True):
+        call_command("load_demo")
+    return capsys.readouterr().out
+
+
+def test_the_demo_builds_the_site_and_prints_the_accounts(demo):
+    for username in ("admin", "trainer", "manager", "learner", "veteran"):
+        assert username in demo
+        assert User.objects.get(username=username).check_password(username)
+    assert isinstance(Site.objects.get(is_default_site=True).root_page.specific, TrainingIndexPage)
+    assert CoursePage.objects.filter(locale__language_code="en").count() == 4
+    assert CoursePage.objects.filter(locale__language_code="fa").count() == 4
+
+
+def test_the_new_hire_is_on_the_onboarding_path_and_the_veteran_has_a_record(demo):
+    learner_courses = Enrollment.objects.filter(user__username="learner")
+    assert learner_courses.count() == 4
+    assert all(enrollment.due_date for enrollment in learner_courses)
+    assert CourseCompletion.objects.filter(enrollment__user__username="veteran").count() == 4
+    assert User.objects.get(username="trainer").groups.get().name == "Trainers"
+
+
+def test_running_the_demo_twice_changes_nothing(demo):
+    before = snapshot()
+    with override_settings(DEBUG=True):
+        call_command("load_demo")
+    assert snapshot() == before
+
+
+def test_the_demo_refuses_to_run_with_debug_off(db):
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo")
+    assert not User.objects.exists()
+
+
+def test_the_demo_runs_with_debug_off_when_forced(db):
+    with override_settings(DEBUG=False):
+        call_command("load_demo", force=True)
+    assert User.objects.filter(username="admin", is_superuser=True).exists()
+
+
+def test_demo_accounts_log_in(client, demo):
+    response = client.post("/accounts/login/", {"username": "learner", "password": "learner"})
+    assert response.status_code == 302
+    assert response.url == "/fa/my-training/"
+    trainer = client.post("/accounts/login/", {"username": "trainer", "password": "trainer"})
+    assert trainer.status_code == 302
+    client.force_login(User.objects.get(username="trainer"))
+    assert client.get("/admin/").status_code == 200
