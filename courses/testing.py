@@ -126,6 +126,15 @@ def make_reflection(title: str = "Your turn", **fields: Any) -> ReflectionActivi
     return _publish(ReflectionActivity(title=title, **fields))
 
 
+def make_sized_course(parent: Page, lessons: int, *, title: str | None = None) -> CoursePage:
+    """A course of ``lessons`` lessons, each holding a quiz and a reflection: for measuring size effects."""
+    course = make_course(parent, title or f"Course of {lessons}")
+    for number in range(1, lessons + 1):
+        activities = [make_quiz(title=f"Quiz {number}"), make_reflection(title=f"Reflection {number}")]
+        make_lesson(course, f"Lesson {number}", activities=activities)
+    return course
+
+
 def quiz_answers(quiz: QuizActivity, *, correct: bool = True) -> dict[str, list[str]]:
     """POST data answering every question of ``quiz`` rightly, or (``correct=False``) wrongly."""
     data = {}
