@@ -1,0 +1,41 @@
+"""Simultaneous submissions of one learner are serialised: one completion, every attempt kept."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from courses.models import Attempt, CourseCompletion, Enrollment, LessonProgress
+from courses.testing import make_course, make_lesson, make_quiz, make_training_site, make_user, quiz_answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_passing_submissions_at_once_leave_one_completion():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time; row locks are tested on PostgreSQL.")
+    quiz = make_quiz()
+    lesson = make_lesson(make_course(make_training_site(), "Once"), "Only lesson", activities=[quiz])
+    learner = make_user("twice")
+    Enrollment.objects.enrol(learner, lesson.course, source="self")
+    url, answers = f"{lesson.url}activities/{quiz.pk}/", quiz_answers(quiz)
+    start = threading.Barrier(2)
+    statuses = []
+
+    def submit():
+        client = Client()
+        client.force_login(learner)
+        start.wait()
+        statuses.append(client.post(url, answers).status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302, 302]
+    assert Attempt.objects.count() == 2
+    assert LessonProgress.objects.filter(completed_at__isnull=False).count() == 1
+    assert CourseCompletion.objects.count() == 1
