@@ -14,8 +14,9 @@ from courses.testing import make_course, make_lesson, make_quiz, make_training_s
 def test_two_passing_submissions_at_once_leave_one_completion():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite lets one writer in at a time; row locks are tested on PostgreSQL.")
+    course = make_course(make_training_site(), "Once")
     quiz = make_quiz()
-    lesson = make_lesson(make_course(make_training_site(), "Once"), "Only lesson", activities=[quiz])
+    lesson = make_lesson(course, "Only lesson", activities=[quiz])
     learner = make_user("twice")
     Enrollment.objects.enrol(learner, lesson.course, source="self")
     url, answers = f"{lesson.url}activities/{quiz.pk}/", quiz_answers(quiz)
