@@ -1,8 +1,10 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import translation
 from wagtail.models import Locale
 
 from courses.testing import make_course, make_lesson, make_quiz, make_reflection, make_training_site, make_user
+from demo.roles import set_up_groups
 
 
 @pytest.fixture(autouse=True)
@@ -56,4 +58,14 @@ def learner_client(client, learner):
 @pytest.fixture
 def admin_client(client, index):
     client.force_login(make_user("admin", is_superuser=True, is_staff=True))
+    return client
+
+
+@pytest.fixture
+def trainer_client(client, index):
+    """Logged in as a member of the demo's Trainers group, with its permissions only."""
+    set_up_groups()
+    trainer = make_user("trainer")
+    trainer.groups.add(Group.objects.get(name="Trainers"))
+    client.force_login(trainer)
     return client

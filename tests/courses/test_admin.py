@@ -1,13 +1,10 @@
 """Trainers author and enrol in the Wagtail admin, with only the permissions of their group."""
 
-import pytest
-from django.contrib.auth.models import Group
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from courses.models import CourseCompletion, CoursePage, Enrollment, LessonPage, QuizActivity
-from courses.testing import make_user
-from demo.roles import set_up_groups
+from courses.testing import translate
 
 
 def list_block(items):
@@ -15,15 +12,6 @@ def list_block(items):
     data = {str(i): {"value": item, "deleted": "", "order": str(i)} for i, item in enumerate(items)}
     data["count"] = str(len(items))
     return data
-
-
-@pytest.fixture
-def trainer_client(client, index):
-    set_up_groups()
-    trainer = make_user("trainer")
-    trainer.groups.add(Group.objects.get(name="Trainers"))
-    client.force_login(trainer)
-    return client
 
 
 def test_a_trainer_creates_and_publishes_a_quiz_a_course_and_a_lesson(trainer_client, index):
@@ -161,3 +149,31 @@ def test_a_course_with_learners_cannot_be_deleted(admin_client, course, learner)
 
     assert CoursePage.objects.filter(pk=course.pk).exists()
     assert "holds learners" in response.text
+
+
+def test_translating_a_lesson_links_the_translated_activities(index, course, quiz, fa):
+    persian_quiz = quiz.copy_for_translation(fa)
+    persian_quiz.title = "آزمونک"
+    persian_quiz.save()
+    lesson = course.get_children().first().specific
+    translate(course, fa, title="دوره")
+
+    persian_lesson = lesson.copy_for_translation(fa).specific
+
+    assert [link.activity_id for link in persian_lesson.activity_links.all()] == [persian_quiz.pk]
+    draft = persian_lesson.get_latest_revision_as_object()
+    assert [link.activity_id for link in draft.activity_links.all()] == [persian_quiz.pk]
+
+
+def test_a_trainer_previews_a_lesson_and_an_activity(trainer_client, course, quiz):
+    lesson = course.get_children().first().specific
+
+    lesson_preview = trainer_client.get(f"/admin/pages/{lesson.pk}/view_draft/")
+    quiz_preview = quiz.make_preview_request()
+
+    assert lesson_preview.status_code == 200
+    assert "Knowledge check" in lesson_preview.text
+    assert 'type="radio" name="q-' in lesson_preview.text
+    assert "disabled" in lesson_preview.text
+    assert quiz_preview.status_code == 200
+    assert "A customer is upset. What do you do first?" in quiz_preview.rendered_content

@@ -1,12 +1,10 @@
 """Branching scenarios: sound graphs only, a run kept on the server, skills scored, replay."""
 
 import pytest
-from django.contrib.auth.models import Group
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from courses.models import Attempt, CourseCompletion, Enrollment
-from courses.testing import make_course, make_lesson, make_user
-from demo.roles import set_up_groups
+from courses.testing import make_course, make_lesson
 from modules.angry_customer.models import ScenarioActivity, ScenarioRun
 
 
@@ -169,15 +167,6 @@ def test_a_loop_with_no_way_out_is_refused(db):
 
     assert any("From the step “trap” there is no way out" in p for p in problems)
     assert any("From the step “trap2” there is no way out" in p for p in problems)
-
-
-@pytest.fixture
-def trainer_client(client, index):
-    set_up_groups()
-    trainer = make_user("trainer")
-    trainer.groups.add(Group.objects.get(name="Trainers"))
-    client.force_login(trainer)
-    return client
 
 
 def scenario_form(action: str, next_key: str) -> dict:

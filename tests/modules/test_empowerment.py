@@ -130,7 +130,7 @@ def test_a_case_needs_a_decision_and_an_offer(learner_client, learner, index, ca
     assert not Attempt.objects.exists()
 
 
-def test_a_trainer_changes_the_matrix_in_the_admin(admin_client, matrix):
+def test_a_trainer_changes_the_matrix_in_the_admin(trainer_client, matrix):
     rules = list(matrix.rules.all())
     form = {
         "currency": "rial",
@@ -148,7 +148,7 @@ def test_a_trainer_changes_the_matrix_in_the_admin(admin_client, matrix):
             f"rules-{i}-DELETE": "",
         }
 
-    response = admin_client.post(f"/admin/settings/empowerment/empowermentmatrix/{matrix.pk}/", form)
+    response = trainer_client.post(f"/admin/settings/empowerment/empowermentmatrix/{matrix.pk}/", form)
 
     assert response.status_code == 302
     current = EmpowermentMatrix.current()
