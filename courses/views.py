@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import translate_url
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Enrollment, localize_courses
 
@@ -12,15 +13,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The learner's own training: what is due, what is in progress, what is done."""
     enrollments = localize_courses(Enrollment.objects.for_user(request.user).with_progress())
     open_enrollments = [enrollment for enrollment in enrollments if not enrollment.is_complete]
-    return render(
-        request,
-        "courses/dashboard.html",
-        {
-            "due": sorted((e for e in open_enrollments if e.due_date), key=lambda e: e.due_date),
-            "in_progress": [e for e in open_enrollments if not e.due_date],
-            "completed": sorted((e for e in enrollments if e.is_complete), key=lambda e: e.completed_at, reverse=True),
-        },
-    )
+    sections = [
+        (_("Due"), sorted((e for e in open_enrollments if e.due_date), key=lambda e: e.due_date)),
+        (_("In progress"), [e for e in open_enrollments if not e.due_date]),
+        (_("Completed"), sorted((e for e in enrollments if e.is_complete), key=lambda e: e.completed_at, reverse=True)),
+    ]
+    return render(request, "courses/dashboard.html", {"sections": sections, "enrolled": bool(enrollments)})
 
 
 class LoginView(auth_views.LoginView):

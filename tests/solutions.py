@@ -14,7 +14,7 @@ def passing_posts(activity: Activity) -> list[dict]:
     if isinstance(activity, ReflectionActivity):
         return [{"response": " ".join(["listening"] * max(activity.min_words, 1))}]
     if isinstance(activity, ListeningActivity):
-        return [{q.field_name: sorted(q.correct_ids) for q in activity.questions}]
+        return [{q.field_name: sorted(q.correct_ids) for q in activity.question_list}]
     if isinstance(activity, EmpowermentActivity):
         return [empowerment_answers(activity)]
     if isinstance(activity, ScenarioActivity):

@@ -281,15 +281,52 @@ def clean_choices(data: QueryDict, questions: list[ChoiceQuestion]) -> dict[str,
     return answers
 
 
-def chosen_answers(state: ActivityState, questions: list[ChoiceQuestion]) -> dict[str, set[str]]:
-    """What to show as chosen: a refused submission's data, else the latest attempt's answers."""
-    if state.submitted is not None:
-        return {question.field_name: set(state.submitted.getlist(question.field_name)) for question in questions}
-    answers = state.latest_attempt.answers if state.latest_attempt else {}
-    return {question.field_name: set(answers.get(question.field_name, ())) for question in questions}
+class ChoiceQuestionsMixin:
+    """For activity types whose form is a list of choice questions, ``question_list``.
+
+    Gives them strict cleaning, the rows their templates render, and grading question by question.
+    """
+
+    question_list: list[ChoiceQuestion]
+
+    def submission_fields(self) -> set[str]:
+        return {question.field_name for question in self.question_list}
+
+    def clean_answers(self, data: QueryDict) -> dict[str, list[str]]:
+        return clean_choices(data, self.question_list)
+
+    def question_rows(self, state: ActivityState) -> dict[str, dict[str, Any]]:
+        """Each question with what to show as chosen (a refused submission's data, else the latest
+        attempt's answers), its error and its feedback; keyed by field name."""
+        attempt = state.latest_attempt if state.submitted is None else None
+        answers = attempt.answers if attempt else {}
+        feedback = attempt.feedback if attempt else {}
+        rows = {}
+        for question in self.question_list:
+            name = question.field_name
+            chosen = state.submitted.getlist(name) if state.submitted is not None else answers.get(name, ())
+            rows[name] = {
+                "question": question,
+                "chosen": set(chosen),
+                "error": state.field_error(name),
+                "feedback": feedback.get(name),
+            }
+        return rows
+
+    def grade_each_question(self, answers: dict[str, list[str]], pass_mark: int) -> Grade:
+        """One point per question answered exactly right; the chosen choices' feedback as notes."""
+        feedback = {
+            question.field_name: {
+                "correct": question.is_right(answers[question.field_name]),
+                "notes": question.notes(answers[question.field_name]),
+            }
+            for question in self.question_list
+        }
+        score = round(100 * sum(item["correct"] for item in feedback.values()) / len(feedback))
+        return Grade(score=score, passed=score >= pass_mark, feedback=feedback)
 
 
-class QuizActivity(Activity):
+class QuizActivity(ChoiceQuestionsMixin, Activity):
     """A knowledge check of single-choice, multiple-choice and true/false questions."""
 
     questions = StreamField(QuizQuestionsBlock(), verbose_name=_("questions"))
@@ -336,36 +373,11 @@ class QuizActivity(Activity):
 
     def get_context(self, request, state):
         context = super().get_context(request, state)
-        chosen = chosen_answers(state, self.question_list)
-        feedback = state.latest_attempt.feedback if state.latest_attempt and state.submitted is None else {}
-        context["questions"] = [
-            {
-                "question": question,
-                "chosen": chosen[question.field_name],
-                "error": state.field_error(question.field_name),
-                "feedback": feedback.get(question.field_name),
-            }
-            for question in self.question_list
-        ]
+        context["questions"] = self.question_rows(state).values()
         return context
 
-    def submission_fields(self) -> set[str]:
-        return {question.field_name for question in self.question_list}
-
-    def clean_answers(self, data: QueryDict) -> dict[str, list[str]]:
-        return clean_choices(data, self.question_list)
-
     def grade(self, answers: dict[str, list[str]], pass_mark: int) -> Grade:
-        feedback = {
-            question.field_name: {
-                "correct": question.is_right(answers[question.field_name]),
-                "notes": question.notes(answers[question.field_name]),
-            }
-            for question in self.question_list
-        }
-        correct = sum(item["correct"] for item in feedback.values())
-        score = round(100 * correct / len(self.question_list))
-        return Grade(score=score, passed=score >= pass_mark, feedback=feedback)
+        return self.grade_each_question(answers, pass_mark)
 
 
 class ReflectionActivity(Activity):

@@ -154,19 +154,6 @@ class Enrollment(models.Model):
         return min(99, 100 * self.completed_lesson_count // self.required_lesson_count)
 
     @property
-    def status(self) -> str:
-        if self.is_complete:
-            return "completed"
-        return "in_progress" if self.is_started else "not_started"
-
-    def get_status_display(self) -> str:
-        return {
-            "completed": _("Completed"),
-            "in_progress": _("In progress"),
-            "not_started": _("Not started"),
-        }[self.status]
-
-    @property
     def is_overdue(self) -> bool:
         return self.due_date is not None and not self.is_complete and self.due_date < timezone.localdate()
 

@@ -9,11 +9,11 @@ from wagtail.fields import StreamField
 
 from courses.blocks import stream_from_content
 from courses.models import Activity, Grade
-from courses.models.activities import Choice, ChoiceQuestion, chosen_answers, clean_choices
+from courses.models.activities import Choice, ChoiceQuestion, ChoiceQuestionsMixin
 from modules.active_listening.blocks import MomentBlock
 
 
-class ListeningActivity(Activity):
+class ListeningActivity(ChoiceQuestionsMixin, Activity):
     """A series of moments; each asks for the feeling behind the words and the best paraphrase."""
 
     moments = StreamField([("moment", MomentBlock())], verbose_name=_("moments"))
@@ -58,43 +58,20 @@ class ListeningActivity(Activity):
         return moments
 
     @property
-    def questions(self) -> list[ChoiceQuestion]:
+    def question_list(self) -> list[ChoiceQuestion]:
         return [question for moment in self.moment_list for question in moment["questions"]]
 
     def get_context(self, request, state):
         context = super().get_context(request, state)
-        chosen = chosen_answers(state, self.questions)
-        feedback = state.latest_attempt.feedback if state.latest_attempt and state.submitted is None else {}
+        rows = self.question_rows(state)
         context["moments"] = [
             {
                 "customer_says": moment["customer_says"],
-                "questions": [
-                    {
-                        "question": question,
-                        "chosen": chosen[question.field_name],
-                        "error": state.field_error(question.field_name),
-                        "feedback": feedback.get(question.field_name),
-                    }
-                    for question in moment["questions"]
-                ],
+                "questions": [rows[question.field_name] for question in moment["questions"]],
             }
             for moment in self.moment_list
         ]
         return context
 
-    def submission_fields(self) -> set[str]:
-        return {question.field_name for question in self.questions}
-
-    def clean_answers(self, data):
-        return clean_choices(data, self.questions)
-
     def grade(self, answers, pass_mark: int) -> Grade:
-        feedback = {
-            question.field_name: {
-                "correct": question.is_right(answers[question.field_name]),
-                "notes": question.notes(answers[question.field_name]),
-            }
-            for question in self.questions
-        }
-        score = round(100 * sum(item["correct"] for item in feedback.values()) / len(feedback))
-        return Grade(score=score, passed=score >= pass_mark, feedback=feedback)
+        return self.grade_each_question(answers, pass_mark)

@@ -125,25 +125,22 @@ class ScenarioActivity(Activity):
     def submission_fields(self) -> set[str]:
         return {"step", "reply", "restart"}
 
+    def clean_answers(self, data) -> dict:
+        return {"restart": "restart" in data, "step": data.get("step", ""), "reply": data.get("reply", "")}
+
     def submit(self, request, visit: LessonVisit) -> Attempt | None:
-        data = request.POST
-        unexpected = set(data) - self.submission_fields() - {"csrfmiddlewaretoken"}
-        if unexpected:
-            raise SubmissionError(
-                _gettext("This submission has fields the activity does not ask for: %(fields)s.")
-                % {"fields": ", ".join(sorted(unexpected))}
-            )
+        submission = self.clean_submission(request.POST)
         with transaction.atomic():
             enrollment = lock_enrollment(visit.enrollment)
             run = ScenarioRun.objects.filter(enrollment=enrollment, scenario=self, ended_at__isnull=True).first()
-            if "restart" in data:
+            if submission["restart"]:
                 if run is not None:
                     run.end(ending="")
                 ScenarioRun.objects.create(
                     enrollment=enrollment, cycle=enrollment.cycle, scenario=self, current_step=self.start
                 )
                 return None
-            return self._take_reply(visit, enrollment, run, data.get("step", ""), data.get("reply", ""))
+            return self._take_reply(visit, enrollment, run, submission["step"], submission["reply"])
 
     def _take_reply(
         self, visit: LessonVisit, enrollment: Enrollment, run: ScenarioRun | None, step_key: str, reply_id: str

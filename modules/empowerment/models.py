@@ -17,7 +17,7 @@ from wagtail.models import Orderable
 from courses.blocks import stream_from_content
 from courses.formatting import local_number
 from courses.models import Activity, Grade
-from courses.models.activities import Choice, ChoiceQuestion, chosen_answers, clean_choices
+from courses.models.activities import Choice, ChoiceQuestion, ChoiceQuestionsMixin
 from modules.empowerment.blocks import ACTIONS, DECISIONS, CaseBlock
 
 CURRENCIES = [("toman", _("toman")), ("rial", _("rial")), ("usd", _("US dollars")), ("eur", _("euros"))]
@@ -94,7 +94,7 @@ class EmpowermentRule(Orderable):
         return f"{self.get_action_display()}: {self.limit}"
 
 
-class EmpowermentActivity(Activity):
+class EmpowermentActivity(ChoiceQuestionsMixin, Activity):
     """Customer cases: resolve it yourself or escalate, what to offer, what to pass on; graded against the matrix."""
 
     cases = StreamField([("case", CaseBlock())], verbose_name=_("cases"))
@@ -145,21 +145,21 @@ class EmpowermentActivity(Activity):
         return cases
 
     @property
-    def questions(self) -> list[ChoiceQuestion]:
+    def question_list(self) -> list[ChoiceQuestion]:
         return [question for case in self.case_list for question in case["questions"]]
 
     def get_context(self, request, state):
         context = super().get_context(request, state)
         matrix = EmpowermentMatrix.current()
-        chosen = chosen_answers(state, self.questions)
-        feedback = state.latest_attempt.feedback if state.latest_attempt and state.submitted is None else {}
+        rows = self.question_rows(state)
         context["matrix"] = [
             {"action": rule.get_action_display(), "limit": rule.limit, "unit": matrix.unit_for(rule.action)}
             for rule in matrix.rules.all()
         ]
         context["cases"] = []
+        attempt = state.latest_attempt if state.submitted is None else None
         for case in self.case_list:
-            verdict = feedback.get(case["id"])
+            verdict = attempt.feedback.get(case["id"]) if attempt else None
             if verdict:
                 verdict = {**verdict, "rule": rule_sentence(verdict["action"], verdict["limit"], matrix)}
             context["cases"].append(
@@ -168,23 +168,10 @@ class EmpowermentActivity(Activity):
                     "action": dict(ACTIONS)[case["value"]["action"]],
                     "unit": matrix.unit_for(case["value"]["action"]),
                     "verdict": verdict,
-                    "questions": [
-                        {
-                            "question": question,
-                            "chosen": chosen[question.field_name],
-                            "error": state.field_error(question.field_name),
-                        }
-                        for question in case["questions"]
-                    ],
+                    "questions": [rows[question.field_name] for question in case["questions"]],
                 }
             )
         return context
-
-    def submission_fields(self) -> set[str]:
-        return {question.field_name for question in self.questions}
-
-    def clean_answers(self, data):
-        return clean_choices(data, self.questions)
 
     def grade(self, answers, pass_mark: int) -> Grade:
         """Grade each case against the matrix as it stands now: 2 points for the decision, 1 for the offer,

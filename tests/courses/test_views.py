@@ -137,9 +137,10 @@ def test_the_dashboard_sorts_due_in_progress_and_completed(learner_client, learn
 
     response = learner_client.get("/my-training/")
 
-    assert [e.course.title for e in response.context["due"]] == ["Due soon", "Due later"]
-    assert [e.course.title for e in response.context["in_progress"]] == ["Open ended"]
-    assert [e.course.title for e in response.context["completed"]] == ["Done"]
+    sections = {
+        str(heading): [e.course.title for e in enrollments] for heading, enrollments in response.context["sections"]
+    }
+    assert sections == {"Due": ["Due soon", "Due later"], "In progress": ["Open ended"], "Completed": ["Done"]}
     assert "Overdue" in response.text
 
 

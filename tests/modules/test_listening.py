@@ -29,7 +29,7 @@ def exercise(db):
 
 
 def answers(exercise, feeling: int, paraphrase: int):
-    feeling_q, paraphrase_q = exercise.questions
+    feeling_q, paraphrase_q = exercise.question_list
     return query_dict(
         {
             feeling_q.field_name: feeling_q.choices[feeling].id,
@@ -45,13 +45,13 @@ def test_naming_the_feeling_and_paraphrasing_well_scores_100(exercise):
 
 def test_each_part_counts_half(exercise):
     grade = exercise.grade(exercise.clean_submission(answers(exercise, 0, 1)), pass_mark=80)
-    paraphrase_q = exercise.questions[1]
+    paraphrase_q = exercise.question_list[1]
     assert (grade.score, grade.passed) == (50, False)
     assert grade.feedback[paraphrase_q.field_name] == {"correct": False, "notes": ["Skips the feeling."]}
 
 
 def test_a_paraphrase_offered_as_a_feeling_is_refused(exercise):
-    feeling_q, paraphrase_q = exercise.questions
+    feeling_q, paraphrase_q = exercise.question_list
     data = query_dict(
         {feeling_q.field_name: paraphrase_q.choices[0].id, paraphrase_q.field_name: paraphrase_q.choices[0].id}
     )
