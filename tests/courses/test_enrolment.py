@@ -48,7 +48,7 @@ def test_progress_annotations_count_required_live_lessons(index, learner):
 
     assert enrollment.required_lesson_count == 2
     assert enrollment.completed_lesson_count == 0
-    assert (enrollment.status, enrollment.progress_percent, enrollment.is_complete) == ("not_started", 0, False)
+    assert (enrollment.is_started, enrollment.progress_percent, enrollment.is_complete) == (False, 0, False)
 
 
 def test_due_and_overdue(course, learner):
