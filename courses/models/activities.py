@@ -19,6 +19,7 @@ from django.db import models
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -158,9 +159,9 @@ class Activity(PreviewableMixin, DraftStateMixin, RevisionMixin, TranslatableMix
             if issubclass(model, Activity) and model is not Activity and not model._meta.abstract
         ]
 
-    @cached_property
+    @property
     def type_name(self) -> str:
-        return str(self._meta.verbose_name)
+        return capfirst(self._meta.verbose_name)
 
     @classmethod
     def from_content(cls, data: dict[str, Any]) -> Activity:

@@ -14,25 +14,17 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.coreutils import get_supported_content_language_variant
 
 from courses.conf import get_setting
+from courses.models.expressions import count_rows
 from courses.models.pages import CoursePage, LessonPage
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-
-def _count(queryset: models.QuerySet) -> models.Subquery:
-    """A subquery counting the rows of ``queryset`` (which must filter on an OuterRef)."""
-    return Coalesce(
-        models.Subquery(queryset.order_by().values(_group=models.Value(1)).annotate(n=models.Count("*")).values("n")),
-        0,
-    )
 
 
 class EnrollmentQuerySet(models.QuerySet):
@@ -65,8 +57,8 @@ class EnrollmentQuerySet(models.QuerySet):
         completion = CourseCompletion.objects.filter(enrollment=models.OuterRef("pk"), cycle=models.OuterRef("cycle"))
         started = LessonProgress.objects.filter(enrollment=models.OuterRef("pk"), cycle=models.OuterRef("cycle"))
         return self.select_related("course").annotate(
-            required_lesson_count=_count(required_lessons),
-            completed_lesson_count=_count(completed_lessons),
+            required_lesson_count=count_rows(required_lessons),
+            completed_lesson_count=count_rows(completed_lessons),
             completed_at=models.Subquery(completion.values("completed_at")[:1]),
             is_started=models.Exists(started),
         )

@@ -30,6 +30,7 @@ from wagtail.query import PageQuerySet
 from courses.blocks import LessonStreamBlock
 from courses.conf import get_setting
 from courses.models.activities import Activity, ActivityState, SubmissionError
+from courses.models.expressions import count_rows
 
 if TYPE_CHECKING:
     from courses.models.learners import Enrollment
@@ -38,11 +39,6 @@ if TYPE_CHECKING:
 
 def default_pass_mark() -> int:
     return get_setting("DEFAULT_PASS_MARK")
-
-
-def canonical_page_id(page: Page) -> int:
-    """The id of the page that stands for every translation of ``page`` in learner records."""
-    return Page.objects.filter(translation_key=page.translation_key).order_by("pk").values_list("pk", flat=True).first()
 
 
 class TrainingPageMixin:
@@ -131,16 +127,10 @@ class CoursePageQuerySet(PageQuerySet):
 
     def with_lesson_counts(self) -> CoursePageQuerySet:
         """Annotate ``lesson_count``: the live lessons of each course."""
-        lessons = (
-            LessonPage.objects.filter(
-                live=True, depth=models.OuterRef("depth") + 1, path__startswith=models.OuterRef("path")
-            )
-            .order_by()
-            .values("depth")
-            .annotate(count=models.Count("pk"))
-            .values("count")
+        lessons = LessonPage.objects.filter(
+            live=True, depth=models.OuterRef("depth") + 1, path__startswith=models.OuterRef("path")
         )
-        return self.annotate(lesson_count=models.functions.Coalesce(models.Subquery(lessons), 0))
+        return self.annotate(lesson_count=count_rows(lessons))
 
 
 class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
@@ -275,10 +265,10 @@ class LessonPage(TrainingPageMixin, RoutablePageMixin, Page):
 
     @path("")
     def lesson(self, request: HttpRequest) -> HttpResponse:
-        if getattr(request, "is_preview", False):
-            return self.render_lesson(request, visit=None)
         from courses.progress import LessonVisit
 
+        if getattr(request, "is_preview", False):
+            return self.render_lesson(request, visit=None)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         visit = LessonVisit.start(request.user, self)

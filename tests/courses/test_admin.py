@@ -177,3 +177,20 @@ def test_a_trainer_previews_a_lesson_and_an_activity(trainer_client, course, qui
     assert "disabled" in lesson_preview.text
     assert quiz_preview.status_code == 200
     assert "A customer is upset. What do you do first?" in quiz_preview.rendered_content
+
+
+def test_the_activity_chooser_lists_every_type(trainer_client, quiz, reflection):
+    response = trainer_client.get("/admin/activity_chooser/")
+
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert "Knowledge check" in html
+    assert "Your turn" in html
+    assert "Reflection" in html
+
+
+def test_the_admin_menu_groups_training_and_activities(trainer_client):
+    page = trainer_client.get("/admin/").text
+
+    for label in ("Training", "Enrolments", "Staff profiles", "Activities", "Quizzes", "Scenarios", "Empowerment cases"):
+        assert label in page, label
