@@ -27,10 +27,10 @@ class CalloutBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
         choices=[("tip", _("Tip")), ("note", _("Note")), ("warning", _("Watch out"))],
         default="tip",
-        label=_("kind"),
+        label=_("Kind"),
     )
-    title = blocks.CharBlock(required=False, label=_("title"))
-    text = blocks.RichTextBlock(features=["bold", "italic", "link", "ul"], label=_("text"))
+    title = blocks.CharBlock(required=False, label=_("Title"))
+    text = blocks.RichTextBlock(features=["bold", "italic", "link", "ul"], label=_("Text"))
 
     class Meta:
         icon = "help"
@@ -39,8 +39,8 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class KeyTakeawaysBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(required=False, label=_("heading"))
-    items = blocks.ListBlock(blocks.CharBlock(label=_("takeaway")), min_num=1, label=_("takeaways"))
+    heading = blocks.CharBlock(required=False, label=_("Heading"))
+    items = blocks.ListBlock(blocks.CharBlock(label=_("Takeaway")), min_num=1, label=_("Takeaways"))
 
     class Meta:
         icon = "list-ul"
@@ -49,8 +49,8 @@ class KeyTakeawaysBlock(blocks.StructBlock):
 
 
 class QuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock(label=_("quote"))
-    attribution = blocks.CharBlock(required=False, label=_("attribution"))
+    quote = blocks.TextBlock(label=_("Quote"))
+    attribution = blocks.CharBlock(required=False, label=_("Attribution"))
 
     class Meta:
         icon = "openquote"
@@ -59,9 +59,9 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class VideoBlock(blocks.StructBlock):
-    video = EmbedBlock(label=_("video URL"))
-    caption = blocks.CharBlock(required=False, label=_("caption"))
-    transcript = blocks.TextBlock(required=False, label=_("transcript"))
+    video = EmbedBlock(label=_("Video URL"))
+    caption = blocks.CharBlock(required=False, label=_("Caption"))
+    transcript = blocks.TextBlock(required=False, label=_("Transcript"))
 
     class Meta:
         icon = "media"
@@ -70,15 +70,15 @@ class VideoBlock(blocks.StructBlock):
 
 
 class DialogueLineBlock(blocks.StructBlock):
-    speaker = blocks.ChoiceBlock(choices=[("customer", _("Customer")), ("staff", _("Staff"))], label=_("speaker"))
-    line = blocks.TextBlock(label=_("line"))
+    speaker = blocks.ChoiceBlock(choices=[("customer", _("Customer")), ("staff", _("Staff"))], label=_("Speaker"))
+    line = blocks.TextBlock(label=_("Line"))
 
 
 class DialogueBlock(blocks.StructBlock):
     """A short exchange between a customer and a member of staff: a script to model."""
 
-    title = blocks.CharBlock(required=False, label=_("title"))
-    lines = blocks.ListBlock(DialogueLineBlock(), min_num=2, label=_("lines"))
+    title = blocks.CharBlock(required=False, label=_("Title"))
+    lines = blocks.ListBlock(DialogueLineBlock(), min_num=2, label=_("Lines"))
 
     class Meta:
         icon = "comment"
@@ -101,16 +101,16 @@ class LessonStreamBlock(blocks.StreamBlock):
 
 
 class QuizChoiceBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label=_("answer"))
-    correct = blocks.BooleanBlock(required=False, label=_("correct"))
+    text = blocks.CharBlock(label=_("Answer"))
+    correct = blocks.BooleanBlock(required=False, label=_("Correct"))
     feedback = blocks.TextBlock(
-        required=False, label=_("feedback"), help_text=_("Shown to learners who pick this answer.")
+        required=False, label=_("Feedback"), help_text=_("Shown to learners who pick this answer.")
     )
 
 
 class ChoiceQuestionBlock(blocks.StructBlock):
-    prompt = blocks.TextBlock(label=_("question"))
-    choices = blocks.ListBlock(QuizChoiceBlock(), min_num=2, label=_("answers"))
+    prompt = blocks.TextBlock(label=_("Question"))
+    choices = blocks.ListBlock(QuizChoiceBlock(), min_num=2, label=_("Answers"))
 
     #: Whether the learner may tick several answers.
     multiple = False
@@ -144,10 +144,10 @@ class MultipleChoiceQuestionBlock(ChoiceQuestionBlock):
 
 
 class TrueFalseQuestionBlock(blocks.StructBlock):
-    statement = blocks.TextBlock(label=_("statement"))
-    is_true = blocks.BooleanBlock(required=False, label=_("the statement is true"))
+    statement = blocks.TextBlock(label=_("Statement"))
+    is_true = blocks.BooleanBlock(required=False, label=_("The statement is true"))
     feedback = blocks.TextBlock(
-        required=False, label=_("explanation"), help_text=_("Shown to learners after they answer.")
+        required=False, label=_("Explanation"), help_text=_("Shown to learners after they answer.")
     )
 
     class Meta:

@@ -136,11 +136,11 @@ class EnrollmentViewSet(ModelViewSet):
     menu_order = 100
     delete_view_class = EnrollmentDeleteView
     list_display = [
-        Column("user", label=_("learner")),
-        Column("course", label=_("course")),
-        Column("get_source_display", label=_("how enrolled")),
-        DateColumn("due_date", label=_("due date")),
-        DateColumn("enrolled_at", label=_("enrolled at")),
+        "user",
+        "course",
+        Column("get_source_display", label=_("How enrolled")),
+        Column("due_date", label=_("Due date")),
+        DateColumn("enrolled_at", label=_("Enrolled at")),
     ]
     list_export = ["user", "course", "source", "due_date", "enrolled_at", "cycle"]
     list_filter = ["source", "course"]
@@ -169,12 +169,7 @@ class StaffProfileViewSet(ModelViewSet):
     icon = "group"
     menu_hook = TRAINING_MENU_HOOK
     menu_order = 110
-    list_display = [
-        Column("user", label=_("user")),
-        "department",
-        Column("manager", label=_("manager")),
-        DateColumn("hire_date", label=_("hire date")),
-    ]
+    list_display = ["user", "department", "manager", Column("hire_date", label=_("Hire date"))]
     list_export = ["user", "department", "manager", "hire_date", "preferred_language"]
     list_filter = ["department"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "department"]

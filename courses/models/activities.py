@@ -19,8 +19,8 @@ from django.db import models
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from polymorphic.managers import PolymorphicManager

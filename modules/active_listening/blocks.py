@@ -5,22 +5,22 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 
 class FeelingBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label=_("feeling"))
-    correct = blocks.BooleanBlock(required=False, label=_("this is the feeling"))
+    text = blocks.CharBlock(label=_("Feeling"))
+    correct = blocks.BooleanBlock(required=False, label=_("This is the feeling"))
 
 
 class ParaphraseBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label=_("paraphrase"))
-    correct = blocks.BooleanBlock(required=False, label=_("this is the best paraphrase"))
-    feedback = blocks.TextBlock(label=_("feedback"))
+    text = blocks.TextBlock(label=_("Paraphrase"))
+    correct = blocks.BooleanBlock(required=False, label=_("This is the best paraphrase"))
+    feedback = blocks.TextBlock(label=_("Feedback"))
 
 
 class MomentBlock(blocks.StructBlock):
     """Something a customer says, the feeling behind it, and the paraphrase that shows it was heard."""
 
-    customer_says = blocks.TextBlock(label=_("the customer says"))
-    feelings = blocks.ListBlock(FeelingBlock(), min_num=2, label=_("feelings to choose from"))
-    paraphrases = blocks.ListBlock(ParaphraseBlock(), min_num=2, label=_("paraphrases to choose from"))
+    customer_says = blocks.TextBlock(label=_("The customer says"))
+    feelings = blocks.ListBlock(FeelingBlock(), min_num=2, label=_("Feelings to choose from"))
+    paraphrases = blocks.ListBlock(ParaphraseBlock(), min_num=2, label=_("Paraphrases to choose from"))
 
     class Meta:
         icon = "comment"

@@ -18,29 +18,29 @@ step_key_validator = RegexValidator(r"^[a-z0-9_-]+$", _("Use lowercase letters, 
 
 
 class SkillPointsBlock(blocks.StructBlock):
-    skill = blocks.ChoiceBlock(choices=SKILL_CHOICES, label=_("skill"))
+    skill = blocks.ChoiceBlock(choices=SKILL_CHOICES, label=_("Skill"))
     points = blocks.IntegerBlock(
-        min_value=-3, max_value=3, label=_("points"), help_text=_("Positive for a skill, negative for a penalty.")
+        min_value=-3, max_value=3, label=_("Points"), help_text=_("Positive for a skill, negative for a penalty.")
     )
 
 
 class ReplyBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label=_("reply"))
+    text = blocks.TextBlock(label=_("Reply"))
     next = blocks.CharBlock(
         max_length=50,
         validators=[step_key_validator],
-        label=_("leads to"),
+        label=_("Leads to"),
         help_text=_("The key of the step or ending this reply leads to."),
     )
-    feedback = blocks.TextBlock(label=_("feedback"), help_text=_("Why this reply helps or hurts."))
-    skills = blocks.ListBlock(SkillPointsBlock(), default=[], label=_("scores"))
+    feedback = blocks.TextBlock(label=_("Feedback"), help_text=_("Why this reply helps or hurts."))
+    skills = blocks.ListBlock(SkillPointsBlock(), default=[], label=_("Scores"))
 
 
 class StepBlock(blocks.StructBlock):
-    key = blocks.CharBlock(max_length=50, validators=[step_key_validator], label=_("key"))
-    situation = blocks.TextBlock(required=False, label=_("situation"))
-    customer_says = blocks.TextBlock(label=_("the customer says"))
-    replies = blocks.ListBlock(ReplyBlock(), min_num=1, label=_("replies"))
+    key = blocks.CharBlock(max_length=50, validators=[step_key_validator], label=_("Key"))
+    situation = blocks.TextBlock(required=False, label=_("Situation"))
+    customer_says = blocks.TextBlock(label=_("The customer says"))
+    replies = blocks.ListBlock(ReplyBlock(), min_num=1, label=_("Replies"))
 
     class Meta:
         icon = "comment"
@@ -48,9 +48,9 @@ class StepBlock(blocks.StructBlock):
 
 
 class EndingBlock(blocks.StructBlock):
-    key = blocks.CharBlock(max_length=50, validators=[step_key_validator], label=_("key"))
-    title = blocks.CharBlock(label=_("title"))
-    text = blocks.TextBlock(label=_("how it ends"))
+    key = blocks.CharBlock(max_length=50, validators=[step_key_validator], label=_("Key"))
+    title = blocks.CharBlock(label=_("Title"))
+    text = blocks.TextBlock(label=_("How it ends"))
 
     class Meta:
         icon = "flag"

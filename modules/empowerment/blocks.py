@@ -13,30 +13,30 @@ DECISIONS = [("resolve", _("Resolve it myself")), ("escalate", _("Escalate to a 
 
 
 class OfferBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label=_("offer"))
+    text = blocks.TextBlock(label=_("Offer"))
     fits = blocks.ChoiceBlock(
         choices=[*DECISIONS, ("never", _("Never right"))],
-        label=_("right when the decision is"),
+        label=_("Right when the decision is"),
     )
-    feedback = blocks.TextBlock(label=_("feedback"))
+    feedback = blocks.TextBlock(label=_("Feedback"))
 
 
 class DetailBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label=_("information"))
-    needed = blocks.BooleanBlock(required=False, label=_("the manager needs this"))
+    text = blocks.CharBlock(label=_("Information"))
+    needed = blocks.BooleanBlock(required=False, label=_("The manager needs this"))
 
 
 class CaseBlock(blocks.StructBlock):
     """A customer's case: what they ask for, and what the learner can offer and pass on."""
 
-    situation = blocks.TextBlock(label=_("situation"))
-    customer_says = blocks.TextBlock(label=_("the customer says"))
-    action = blocks.ChoiceBlock(choices=ACTIONS, label=_("what resolving it takes"))
+    situation = blocks.TextBlock(label=_("Situation"))
+    customer_says = blocks.TextBlock(label=_("The customer says"))
+    action = blocks.ChoiceBlock(choices=ACTIONS, label=_("What resolving it takes"))
     amount = blocks.IntegerBlock(
-        min_value=0, label=_("amount"), help_text=_("In the matrix's currency; in days for a deadline extension.")
+        min_value=0, label=_("Amount"), help_text=_("In the matrix's currency; in days for a deadline extension.")
     )
-    offers = blocks.ListBlock(OfferBlock(), min_num=2, label=_("offers"))
-    details = blocks.ListBlock(DetailBlock(), default=[], label=_("information to pass on when escalating"))
+    offers = blocks.ListBlock(OfferBlock(), min_num=2, label=_("Offers"))
+    details = blocks.ListBlock(DetailBlock(), default=[], label=_("Information to pass on when escalating"))
 
     class Meta:
         icon = "user"
