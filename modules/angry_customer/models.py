@@ -56,6 +56,9 @@ class ScenarioActivity(Activity):
 
     @cached_property
     def graph(self) -> ScenarioGraph:
+        return self.build_graph()
+
+    def build_graph(self) -> ScenarioGraph:
         steps, endings = [], []
         for child in self.steps:
             value = child.value
@@ -72,7 +75,8 @@ class ScenarioActivity(Activity):
         return ScenarioGraph.build(self.start, steps, endings)
 
     def publishing_problems(self) -> list[str]:
-        return self.graph.problems()
+        # Built afresh: an admin form has just put new steps on this instance.
+        return self.build_graph().problems()
 
     # Learner state: the run in progress, or the last one finished.
 

@@ -1,6 +1,7 @@
 """Trainers author and enrol in the Wagtail admin, with only the permissions of their group."""
 
-from wagtail.models import Page
+from django.contrib.auth.models import Group
+from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from courses.models import CourseCompletion, CoursePage, Enrollment, LessonPage, QuizActivity
@@ -195,3 +196,30 @@ def test_the_admin_menu_groups_training_and_activities(trainer_client):
     labels = ["Training", "Enrolments", "Staff profiles", "Activities", "Quizzes", "Scenarios", "Empowerment cases"]
     for label in labels:
         assert label in page, label
+
+
+def test_a_trainer_can_send_a_course_through_moderation(trainer_client, index):
+    review = GroupApprovalTask.objects.create(name="Training lead review")
+    review.groups.set([Group.objects.get(name="Trainers")])
+    workflow = Workflow.objects.create(name="Course review")
+    WorkflowTask.objects.create(workflow=workflow, task=review, sort_order=0)
+    WorkflowPage.objects.create(workflow=workflow, page=index)
+    form = nested_form_data(
+        {
+            "title": "Phone manners",
+            "slug": "phone-manners",
+            "summary": "Answering the phone well.",
+            "estimated_minutes": "15",
+            "body": streamfield([]),
+            "pass_mark": "80",
+            "action-submit": "submit",
+        }
+    )
+
+    response = trainer_client.post(f"/admin/pages/add/courses/coursepage/{index.pk}/", form)
+
+    assert response.status_code == 302
+    course = CoursePage.objects.get(slug="phone-manners")
+    assert course.live is False
+    assert course.current_workflow_state.workflow == workflow
+    assert course.current_workflow_state.status == "in_progress"
