@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page
@@ -19,6 +20,12 @@ register.filter("training_date", formatting.local_date)
 @register.simple_tag(takes_context=True)
 def render_activity(context, state) -> str:
     return state.activity.render(context["request"], state)
+
+
+@register.simple_tag
+def login_url() -> str:
+    """The site's login page (``LOGIN_URL``), whatever app provides it."""
+    return resolve_url(settings.LOGIN_URL)
 
 
 @register.simple_tag(takes_context=True)
