@@ -5,8 +5,9 @@ Contract:
 * Idempotent. Every course, lesson and activity gets a translation key derived from
   its module and content key, so a later run recognises what an earlier one made,
   and the same course in two languages is one translation set.
-* Never overwrites. A course that already exists in a language is left as it is,
-  whatever trainers have done to it since; so is an activity. Nothing is deleted.
+* Never overwrites and never brings back. Each course (per language) and the onboarding
+  path is installed once and recorded as installed; later runs leave it alone, whatever
+  trainers have done to it since, deleting included. An activity that exists is reused.
 * All or nothing: the whole installation runs in one transaction.
 """
 
@@ -25,6 +26,7 @@ from wagtail.models import Locale, Page, Site
 from courses.models import (
     Activity,
     CoursePage,
+    InstalledContent,
     LearningPath,
     LearningPathStep,
     LessonActivity,
@@ -121,7 +123,11 @@ def _install_course(
 ) -> None:
     where = f"{module.label}/{locale.language_code}"
     course_key = content_key(module.label, "course")
-    if Page.objects.filter(translation_key=course_key, locale=locale).exists():
+    if (
+        InstalledContent.objects.filter(key=where).exists()
+        or Page.objects.filter(translation_key=course_key, locale=locale).exists()
+    ):
+        InstalledContent.objects.get_or_create(key=where)
         report.skipped.append(where)
         return
     try:
@@ -159,6 +165,7 @@ def _install_course(
             lesson.save_revision().publish()
     except KeyError as error:
         raise ContentError(f"{where}: missing {error}") from error
+    InstalledContent.objects.create(key=where)
     report.created.append(where)
 
 
@@ -178,7 +185,7 @@ def _install_activity(module: TrainingModuleConfig, data: dict, locale: Locale) 
 
 
 def _install_onboarding_path(modules: list[TrainingModuleConfig], locale: Locale, report: InstallReport) -> None:
-    if LearningPath.objects.onboarding().exists():
+    if InstalledContent.objects.filter(key="onboarding path").exists() or LearningPath.objects.onboarding().exists():
         return
     keys = [content_key(module.label, "course") for module in modules]
     courses = {
@@ -193,4 +200,5 @@ def _install_onboarding_path(modules: list[TrainingModuleConfig], locale: Locale
         for position, key in enumerate(key for key in keys if key in courses)
     ]
     path.save()
+    InstalledContent.objects.create(key="onboarding path")
     report.created.append("onboarding path")

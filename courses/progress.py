@@ -3,9 +3,11 @@
 Contract:
 
 * Every graded submission is stored as an :class:`~courses.models.Attempt`, passed or not.
-* A lesson is complete in a cycle once each of its live activities has a passing
-  attempt in that cycle (a lesson with no activity, once the learner has read it).
-* A course is complete in a cycle once each of its live, required lessons is.
+* A lesson is complete in a cycle once each live activity of its live translations has
+  a passing attempt in that cycle, in any language (a lesson with no activity, once the
+  learner has read it).
+* A course is complete in a cycle once each live, required lesson of the course that
+  learner records point at is complete, in whichever language it was done.
   The completion is recorded exactly once: the work runs in one transaction that
   locks the enrolment, and unique constraints back that up. After the transaction
   commits, :data:`course_completed` is sent.
@@ -51,8 +53,13 @@ class LessonVisit:
     def start(cls, user: AbstractBaseUser, lesson: LessonPage) -> LessonVisit | None:
         """The visit, or ``None`` when the learner is not enrolled in the lesson's course."""
         course = lesson.course
-        enrollment = Enrollment.objects.for_user(user).for_course(course).first()
+        enrollment = Enrollment.objects.for_user(user).for_course(course).select_related("course").first()
         return cls(user, lesson, course, enrollment) if enrollment else None
+
+    @property
+    def pass_mark(self) -> int:
+        """The course's pass mark, as set on the course learner records point at, whatever the language."""
+        return self.enrollment.course.pass_mark
 
     @cached_property
     def activities(self) -> list[Activity]:
@@ -122,7 +129,7 @@ def record_attempt(visit: LessonVisit, activity: Activity, answers: dict, grade:
             feedback=grade.feedback,
         )
         progress = _lesson_progress(enrollment, visit.lesson)
-        if grade.passed and _all_passed(enrollment, visit.activities):
+        if grade.passed and _all_passed(enrollment, visit.lesson):
             _complete_lesson(enrollment, progress)
     return attempt
 
@@ -142,12 +149,12 @@ def lock_enrollment(enrollment: Enrollment) -> Enrollment:
     return Enrollment.objects.select_related("course").select_for_update(of=("self",)).get(pk=enrollment.pk)
 
 
-def _all_passed(enrollment: Enrollment, activities: list[Activity]) -> bool:
-    keys = {activity.translation_key for activity in activities}
-    passed = Attempt.objects.filter(
-        enrollment=enrollment, cycle=enrollment.cycle, passed=True, activity__translation_key__in=keys
-    ).values_list("activity__translation_key", flat=True)
-    return keys == set(passed)
+def _all_passed(enrollment: Enrollment, lesson: LessonPage) -> bool:
+    """Whether every activity the lesson requires, in any language, has a passing attempt this cycle."""
+    passed = Attempt.objects.filter(enrollment=enrollment, cycle=enrollment.cycle, passed=True).values(
+        "activity__translation_key"
+    )
+    return not lesson.required_activities().exclude(translation_key__in=passed).exists()
 
 
 def _lesson_progress(enrollment: Enrollment, lesson: LessonPage) -> LessonProgress:
@@ -159,15 +166,17 @@ def _lesson_progress(enrollment: Enrollment, lesson: LessonPage) -> LessonProgre
 def _complete_lesson(enrollment: Enrollment, progress: LessonProgress) -> None:
     now = timezone.now()
     newly_completed = LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=now)
-    if newly_completed and _course_is_complete(enrollment):
+    # A lesson passed again may finish a course whose lessons trainers have changed meanwhile.
+    completed_before = not newly_completed and enrollment.completions.filter(cycle=enrollment.cycle).exists()
+    if not completed_before and _course_is_complete(enrollment):
         completion = CourseCompletion.objects.create(enrollment=enrollment, cycle=enrollment.cycle, completed_at=now)
         transaction.on_commit(lambda: course_completed.send(sender=CourseCompletion, completion=completion))
 
 
 def _course_is_complete(enrollment: Enrollment) -> bool:
+    """Whether each live, required lesson of the course is complete this cycle, in whichever language."""
     completed = LessonProgress.objects.filter(
         enrollment=enrollment, cycle=enrollment.cycle, completed_at__isnull=False
-    ).values("lesson_id")
-    course = enrollment.course
-    outstanding = LessonPage.objects.child_of(course).live().filter(required=True).exclude(pk__in=completed)
-    return not outstanding.exists()
+    ).values("lesson__translation_key")
+    required = LessonPage.objects.child_of(enrollment.course).live().filter(required=True)
+    return not required.exclude(translation_key__in=completed).exists()

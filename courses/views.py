@@ -15,7 +15,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     open_enrollments = [enrollment for enrollment in enrollments if not enrollment.is_complete]
     sections = [
         (_("Due"), sorted((e for e in open_enrollments if e.due_date), key=lambda e: e.due_date)),
-        (_("In progress"), [e for e in open_enrollments if not e.due_date]),
+        # In the order of enrolment, which is the order of a learning path.
+        (
+            _("In progress"),
+            sorted((e for e in open_enrollments if not e.due_date), key=lambda e: (e.enrolled_at, e.pk)),
+        ),
         (_("Completed"), sorted((e for e in enrollments if e.is_complete), key=lambda e: e.completed_at, reverse=True)),
     ]
     return render(request, "courses/dashboard.html", {"sections": sections, "enrolled": bool(enrollments)})

@@ -122,15 +122,27 @@ class EnrollmentEditForm(WagtailAdminModelForm):
 class EnrollmentDeleteView(model_views.DeleteView):
     """Refuses to delete an enrolment that holds completions: those records are kept for good."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def run_before_hook(self):
         if self.object.completions.exists():
-            messages.error(request, gettext("This enrolment has completed training on record and cannot be deleted."))
+            messages.error(
+                self.request, gettext("This enrolment has completed training on record and cannot be deleted.")
+            )
             return redirect(self.index_url_name)
-        return super().dispatch(request, *args, **kwargs)
+        return super().run_before_hook()
+
+
+class EnrollmentIndexView(model_views.IndexView):
+    def get_base_queryset(self):
+        """Everyone's enrolments for those who manage enrolments; a manager's own team for the others."""
+        enrollments = Enrollment.objects.with_progress().select_related("user")
+        if self.request.user.has_perm("courses.change_enrollment"):
+            return enrollments
+        return enrollments.for_team_of(self.request.user)
 
 
 class EnrollmentViewSet(ModelViewSet):
     model = Enrollment
+    index_view_class = EnrollmentIndexView
     icon = "user"
     menu_hook = TRAINING_MENU_HOOK
     menu_order = 100
@@ -139,6 +151,7 @@ class EnrollmentViewSet(ModelViewSet):
         "user",
         "course",
         Column("get_source_display", label=_("How enrolled")),
+        Column("progress_percent", label=_("Progress (%)")),
         Column("due_date", label=_("Due date")),
         DateColumn("enrolled_at", label=_("Enrolled at")),
     ]
@@ -146,9 +159,6 @@ class EnrollmentViewSet(ModelViewSet):
     list_filter = ["source", "course"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     inspect_view_enabled = True
-
-    def get_queryset(self, request):
-        return Enrollment.objects.select_related("user", "course")
 
     def get_form_class(self, for_update=False):
         return EnrollmentEditForm if for_update else EnrollmentCreateForm
@@ -164,8 +174,14 @@ class StaffProfileForm(WagtailAdminModelForm):
         fields = ["user", "hire_date", "department", "manager", "preferred_language"]
 
 
+class StaffProfileIndexView(model_views.IndexView):
+    def get_base_queryset(self):
+        return StaffProfile.objects.select_related("user", "manager")
+
+
 class StaffProfileViewSet(ModelViewSet):
     model = StaffProfile
+    index_view_class = StaffProfileIndexView
     icon = "group"
     menu_hook = TRAINING_MENU_HOOK
     menu_order = 110
@@ -173,9 +189,6 @@ class StaffProfileViewSet(ModelViewSet):
     list_export = ["user", "department", "manager", "hire_date", "preferred_language"]
     list_filter = ["department"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "department"]
-
-    def get_queryset(self, request):
-        return StaffProfile.objects.select_related("user", "manager")
 
     def get_form_class(self, for_update=False):
         return StaffProfileForm

@@ -1,10 +1,15 @@
 from django.contrib import messages
+from django.db import router
+from django.db.models.deletion import Collector, ProtectedError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext
 from wagtail import hooks
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
-from courses.models import CoursePage, Enrollment, LessonPage, LessonProgress
+from courses.models import Activity, learner_records_under
 from courses.viewsets import (
     ActivitiesMenu,
     ActivityChooserViewSet,
@@ -32,21 +37,50 @@ def register_training_viewsets():
     ]
 
 
+def _refuse(request, message: str, fallback_url: str):
+    messages.error(request, message)
+    return redirect(get_valid_next_url_from_request(request) or fallback_url)
+
+
 @hooks.register("before_delete_page")
 def protect_pages_with_learner_records(request, page):
-    """Courses and lessons that learners have worked on are kept; unpublish them instead."""
-    specific = page.specific_class
-    if specific is CoursePage:
-        in_use = Enrollment.objects.filter(course__translation_key=page.translation_key).exists()
-    elif specific is LessonPage:
-        in_use = LessonProgress.objects.filter(lesson__translation_key=page.translation_key).exists()
-    else:
+    """Pages that learners' records point at, or that hold such pages, are kept; unpublish them instead."""
+    if not learner_records_under(page):
         return None
-    if in_use:
-        messages.error(
-            request,
-            gettext("“%(title)s” holds learners' training records and cannot be deleted. Unpublish it instead.")
-            % {"title": page.get_admin_display_title()},
-        )
-        return redirect("wagtailadmin_explore", page.get_parent().id)
-    return None
+    message = gettext("“%(title)s” holds learners' training records and cannot be deleted. Unpublish it instead.")
+    return _refuse(
+        request,
+        message % {"title": page.get_admin_display_title()},
+        reverse("wagtailadmin_explore", args=[page.get_parent().id]),
+    )
+
+
+@hooks.register("before_bulk_action")
+def protect_pages_with_learner_records_in_bulk(request, action_type, objects, action_class_instance):
+    if action_type != "delete":
+        return None
+    held = [obj for obj in objects if isinstance(obj, Page) and learner_records_under(obj)]
+    if not held:
+        return None
+    message = gettext("These pages hold learners' training records and cannot be deleted: %(titles)s.")
+    titles = ", ".join(page.get_admin_display_title() for page in held)
+    return _refuse(request, message % {"titles": titles}, action_class_instance.next_url)
+
+
+@hooks.register("before_delete_snippet")
+def protect_activities_with_learner_records(request, instances):
+    """Activities that learners' records point at (attempts, runs of a scenario) are kept."""
+    held = [obj for obj in instances if isinstance(obj, Activity) and is_protected(obj)]
+    if not held:
+        return None
+    message = gettext("Learners have worked on “%(title)s”, so it cannot be deleted. Unpublish it instead.")
+    return _refuse(request, message % {"title": held[0]}, reverse(held[0].snippet_viewset.get_url_name("list")))
+
+
+def is_protected(instance) -> bool:
+    """Whether deleting ``instance`` would be refused by a protected foreign key."""
+    try:
+        Collector(using=router.db_for_write(type(instance))).collect([instance])
+    except ProtectedError:
+        return True
+    return False

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Locale
 
@@ -12,6 +13,12 @@ def english():
     """Start each test in English: a request in Persian leaves Persian active in its thread."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start each test with an empty cache: Wagtail keeps site and permission data there."""
+    cache.clear()
 
 
 @pytest.fixture

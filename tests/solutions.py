@@ -28,8 +28,7 @@ def empowerment_answers(activity: EmpowermentActivity) -> dict:
     data = {}
     for case in activity.case_list:
         decision_q, offer_q, details_q = case["questions"]
-        limit = matrix.limit_for(case["value"]["action"])
-        right = "resolve" if limit and case["value"]["amount"] <= limit else "escalate"
+        right = matrix.right_decision(case["value"]["action"], case["value"]["amount"])
         data[decision_q.field_name] = right
         data[offer_q.field_name] = next(offer for offer, fits in case["fits"].items() if fits == right)
         data[details_q.field_name] = sorted(details_q.correct_ids) if right == "escalate" else []

@@ -6,9 +6,16 @@ from courses.models.activities import (
     ReflectionActivity,
     SubmissionError,
 )
-from courses.models.learners import Attempt, CourseCompletion, Enrollment, LessonProgress, localize_courses
+from courses.models.learners import (
+    Attempt,
+    CourseCompletion,
+    Enrollment,
+    LessonProgress,
+    learner_records_under,
+    localize_courses,
+)
 from courses.models.pages import CoursePage, LessonActivity, LessonPage, TrainingIndexPage
-from courses.models.paths import LearningPath, LearningPathStep
+from courses.models.paths import InstalledContent, LearningPath, LearningPathStep
 from courses.models.staff import StaffProfile
 
 __all__ = [
@@ -19,6 +26,7 @@ __all__ = [
     "CoursePage",
     "Enrollment",
     "Grade",
+    "InstalledContent",
     "LearningPath",
     "LearningPathStep",
     "LessonActivity",
@@ -29,5 +37,6 @@ __all__ = [
     "StaffProfile",
     "SubmissionError",
     "TrainingIndexPage",
+    "learner_records_under",
     "localize_courses",
 ]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.http import QueryDict
 from django.template.loader import render_to_string
@@ -224,7 +225,7 @@ class Activity(PreviewableMixin, DraftStateMixin, RevisionMixin, TranslatableMix
         from courses.progress import record_attempt
 
         answers = self.clean_submission(request.POST)
-        grade = self.grade(answers, visit.course.pass_mark)
+        grade = self.grade(answers, visit.pass_mark)
         return record_attempt(visit, self, answers, grade)
 
 
@@ -386,7 +387,10 @@ class ReflectionActivity(Activity):
 
     prompt = models.TextField(_("prompt"))
     min_words = models.PositiveSmallIntegerField(
-        _("minimum words"), default=5, help_text=_("How many words an answer needs at least.")
+        _("minimum words"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many words an answer needs at least."),
     )
     model_answer = models.TextField(
         _("model answer"), blank=True, help_text=_("Shown to learners after they answer, to compare with their own.")

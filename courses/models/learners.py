@@ -25,6 +25,7 @@ from courses.models.pages import CoursePage, LessonPage
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from wagtail.models import Page
 
 
 class EnrollmentQuerySet(models.QuerySet):
@@ -38,8 +39,9 @@ class EnrollmentQuerySet(models.QuerySet):
     def with_progress(self) -> EnrollmentQuerySet:
         """Annotate the current cycle's progress, in one query whatever the number of lessons.
 
-        ``required_lesson_count`` and ``completed_lesson_count`` count the live, required
-        lessons of the course; ``completed_at`` is when the current cycle was completed.
+        ``required_lesson_count`` counts the live, required lessons of the course and
+        ``completed_lesson_count`` those of them done this cycle, in whichever language;
+        ``completed_at`` is when the current cycle was completed.
         """
         required_lessons = LessonPage.objects.filter(
             live=True,
@@ -47,13 +49,12 @@ class EnrollmentQuerySet(models.QuerySet):
             depth=models.OuterRef("course__depth") + 1,
             path__startswith=models.OuterRef("course__path"),
         )
-        completed_lessons = LessonProgress.objects.filter(
-            enrollment=models.OuterRef("pk"),
-            cycle=models.OuterRef("cycle"),
+        completed_keys = LessonProgress.objects.filter(
+            enrollment=models.OuterRef(models.OuterRef("pk")),
+            cycle=models.OuterRef(models.OuterRef("cycle")),
             completed_at__isnull=False,
-            lesson__live=True,
-            lesson__required=True,
-        )
+        ).values("lesson__translation_key")
+        completed_lessons = required_lessons.filter(translation_key__in=completed_keys)
         completion = CourseCompletion.objects.filter(enrollment=models.OuterRef("pk"), cycle=models.OuterRef("cycle"))
         started = LessonProgress.objects.filter(enrollment=models.OuterRef("pk"), cycle=models.OuterRef("cycle"))
         return self.select_related("course").annotate(
@@ -63,14 +64,6 @@ class EnrollmentQuerySet(models.QuerySet):
             is_started=models.Exists(started),
         )
 
-    def by_translation_key(self, courses: Iterable[CoursePage]) -> dict:
-        """This queryset's enrolments in ``courses``, with progress, keyed by course translation key."""
-        keys = [course.translation_key for course in courses]
-        enrollments = self.with_progress().filter(course__translation_key__in=keys)
-        return {enrollment.course.translation_key: enrollment for enrollment in enrollments}
-
-
-class EnrollmentManager(models.Manager.from_queryset(EnrollmentQuerySet)):
     def enrol(
         self,
         user: AbstractBaseUser,
@@ -86,6 +79,16 @@ class EnrollmentManager(models.Manager.from_queryset(EnrollmentQuerySet)):
             course_id=course.canonical_id,
             defaults={"source": source, "assigned_by": assigned_by, "due_date": due_date},
         )
+
+    def for_team_of(self, manager: AbstractBaseUser) -> EnrollmentQuerySet:
+        """Enrolments of the people whose staff profile names ``manager``."""
+        return self.filter(user__staff_profile__manager=manager)
+
+    def by_translation_key(self, courses: Iterable[CoursePage]) -> dict:
+        """This queryset's enrolments in ``courses``, with progress, keyed by course translation key."""
+        keys = [course.translation_key for course in courses]
+        enrollments = self.with_progress().filter(course__translation_key__in=keys)
+        return {enrollment.course.translation_key: enrollment for enrollment in enrollments}
 
 
 class Enrollment(models.Model):
@@ -120,7 +123,7 @@ class Enrollment(models.Model):
         help_text=_("The training cycle in progress; a refresher starts the next."),
     )
 
-    objects = EnrollmentManager()
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolment")
@@ -156,6 +159,15 @@ class Enrollment(models.Model):
         return (self.due_date - timezone.localdate()).days <= get_setting("DUE_SOON_DAYS")
 
 
+def learner_records_under(page: Page) -> bool:
+    """Whether learners' records point at ``page`` or at a page below it (in whichever language)."""
+    return (
+        Enrollment.objects.filter(course__path__startswith=page.path).exists()
+        or LessonProgress.objects.filter(lesson__path__startswith=page.path).exists()
+        or Attempt.objects.filter(lesson__path__startswith=page.path).exists()
+    )
+
+
 def localize_courses(enrollments: Iterable[Enrollment]) -> list[Enrollment]:
     """Set ``enrollment.localized_course``: the course in the active language, or the canonical one."""
     enrollments = list(enrollments)
@@ -172,7 +184,11 @@ def localize_courses(enrollments: Iterable[Enrollment]) -> list[Enrollment]:
 
 
 class Attempt(models.Model):
-    """One graded submission of an activity. Every attempt is kept."""
+    """One graded submission of an activity. Every attempt is kept.
+
+    It records the lesson and activity as the learner saw them, in their language;
+    progress and completion go by translation key, so they count in every language.
+    """
 
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("enrolment")
@@ -221,7 +237,11 @@ class LessonProgress(models.Model):
 
 
 class CourseCompletion(models.Model):
-    """A learner completed a course in one cycle. Completions are never deleted or redone."""
+    """A learner completed a course in one cycle.
+
+    Completions are never redone, and the admin refuses to delete an enrolment that has
+    one; they go only with the learner's own account.
+    """
 
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="completions", verbose_name=_("enrolment")

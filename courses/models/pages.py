@@ -29,7 +29,7 @@ from wagtail.query import PageQuerySet
 
 from courses.blocks import LessonStreamBlock
 from courses.conf import get_setting
-from courses.models.activities import Activity, ActivityState, SubmissionError
+from courses.models.activities import Activity, ActivityQuerySet, ActivityState, SubmissionError
 from courses.models.expressions import count_rows
 
 if TYPE_CHECKING:
@@ -214,7 +214,7 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
             return HttpResponseNotAllowed(["POST"])
         if not request.user.is_authenticated:
             return redirect_to_login(self.url)
-        if not self.allow_self_enrolment:
+        if not CoursePage.objects.get(pk=self.canonical_id).allow_self_enrolment:
             messages.error(request, gettext("This course is assigned by trainers; ask yours to enrol you."))
             return TemplateResponse(request, self.get_template(request), self.get_context(request), status=403)
         _enrollment, created = Enrollment.objects.enrol(request.user, self, source=Enrollment.Source.SELF)
@@ -258,6 +258,12 @@ class LessonPage(TrainingPageMixin, RoutablePageMixin, Page):
     def live_activities(self) -> list[Activity]:
         return Activity.objects.live().filter(lesson_links__lesson=self).order_by("lesson_links__sort_order").typed()
 
+    def required_activities(self) -> ActivityQuerySet:
+        """What completing this lesson takes: the live activities of every live translation of it."""
+        return Activity.objects.live().filter(
+            lesson_links__lesson__translation_key=self.translation_key, lesson_links__lesson__live=True
+        )
+
     def submit_url(self, activity: Activity) -> str:
         return self.url + self.reverse_subpage("submit", args=[activity.pk])
 
@@ -299,7 +305,7 @@ class LessonPage(TrainingPageMixin, RoutablePageMixin, Page):
         visit = self._visit_for_post(request)
         if isinstance(visit, HttpResponse):
             return visit
-        if visit.activities:
+        if self.required_activities().exists():
             messages.error(request, gettext("This lesson is complete once its activities are passed."))
             return self.render_lesson(request, visit, status=409)
         complete_reading(visit)

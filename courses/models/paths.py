@@ -58,3 +58,17 @@ class LearningPathStep(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("course in path")
         verbose_name_plural = _("courses in path")
+
+
+class InstalledContent(models.Model):
+    """A piece of module content ``load_training_modules`` has installed once, and never again."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    installed_at = models.DateTimeField(_("installed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("installed content")
+        verbose_name_plural = _("installed content")
+
+    def __str__(self) -> str:
+        return self.key

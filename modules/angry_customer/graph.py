@@ -8,8 +8,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 
 from django.utils.translation import gettext as _
+
+#: Routes through a scenario (from the start to an ending, visiting no step twice) that
+#: scoring looks at; a scenario with more is refused, so scoring stays fast.
+MAX_ROUTES = 5_000
 
 #: Skills a reply can score on, and penalties it can incur (negative points).
 SKILLS = ("acknowledge", "apologise", "listen", "ownership", "solution", "follow_up")
@@ -86,6 +91,11 @@ class ScenarioGraph:
             for key in sorted(reachable & self.steps.keys()):
                 if not self._reachable_from(key) & self.endings.keys():
                     problems.append(_("From the step “%(key)s” there is no way out to an ending.") % {"key": key})
+        if len(self._routes) > MAX_ROUTES:
+            problems.append(
+                _("There are more than %(count)s routes through this scenario; join some branches.")
+                % {"count": MAX_ROUTES}
+            )
         return problems
 
     def _reachable_from(self, key: str) -> set[str]:
@@ -103,7 +113,7 @@ class ScenarioGraph:
     def best(self) -> tuple[int, dict[str, int]]:
         """The most points a run can collect, in all and per skill (each over paths that visit no step twice)."""
         best_per_skill = dict.fromkeys(SKILLS, 0)
-        for path in self._paths():
+        for path in self._routes:
             points = _points(path)
             for skill in SKILLS:
                 best_per_skill[skill] = max(best_per_skill[skill], points.get(skill, 0))
@@ -112,10 +122,15 @@ class ScenarioGraph:
     @cached_property
     def best_path(self) -> list[Reply]:
         """The replies of a run that collects the most points."""
-        return max(self._paths(), key=lambda path: sum(_points(path).values()), default=[])
+        return max(self._routes, key=lambda path: sum(_points(path).values()), default=[])
 
-    def _paths(self):
-        """Every run from the start to an ending that visits no step twice, as its replies."""
+    @cached_property
+    def _routes(self) -> list[list[Reply]]:
+        """Runs from the start to an ending that visit no step twice, as their replies; one more than
+        :data:`MAX_ROUTES` at the most."""
+        return list(islice(self._walk(), MAX_ROUTES + 1))
+
+    def _walk(self):
         stack = [(self.start, frozenset(), [])]
         while stack:
             key, visited, replies = stack.pop()

@@ -5,16 +5,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 
 from courses.blocks import stream_from_content
-from courses.models import Activity, Attempt, Enrollment, Grade, SubmissionError
-from courses.progress import lock_enrollment, record_attempt
+from courses.models import Activity, Attempt, Enrollment
 from modules.angry_customer.blocks import SKILL_CHOICES, ScenarioStreamBlock, step_key_validator
 from modules.angry_customer.graph import PENALTIES, SKILLS, Ending, Reply, ScenarioGraph, Step
 
@@ -82,30 +80,29 @@ class ScenarioActivity(Activity):
 
     @classmethod
     def load_learner_state(cls, states: list[ActivityState], visit: LessonVisit) -> None:
-        runs = ScenarioRun.objects.filter(
-            enrollment=visit.enrollment,
-            cycle=visit.enrollment.cycle,
-            scenario__in=[state.activity for state in states],
-        ).select_related("attempt")
-        latest: dict[int, ScenarioRun] = {}
-        for run in runs.order_by("-started_at", "-pk"):
-            latest.setdefault(run.scenario_id, run)
+        runs = ScenarioRun.objects.latest_per_scenario(visit.enrollment, [state.activity for state in states])
         for state in states:
-            state.extra["run"] = latest.get(state.activity.pk)
+            state.extra["run"] = runs.get(state.activity.pk)
 
     def get_context(self, request, state):
         context = super().get_context(request, state)
         run: ScenarioRun | None = state.extra.get("run")
-        replies = self.graph_replies()
-        context["taken"] = [replies[reply_id] for reply_id in run.path if reply_id in replies] if run else []
-        if run and run.ended_at:
-            context.update(ending=self.graph.endings.get(run.ending), skills=self.skill_results(run))
+        if run is not None and run.ended_at is None and run.current_step not in self.graph.steps:
+            run = None  # left at a step this version of the scenario no longer has: it starts again
+        context["taken"] = self.steps_and_replies_taken(run) if run else []
+        if run is not None and run.ended_at is not None:
+            context.update(finished=True, ending=self.graph.endings.get(run.ending), skills=self.skill_results(run))
         else:
             context["step"] = self.graph.steps.get(run.current_step if run else self.start)
         return context
 
-    def graph_replies(self) -> dict[str, tuple[Step, Reply]]:
-        return {reply.id: (step, reply) for step in self.graph.steps.values() for reply in step.replies}
+    def steps_and_replies_taken(self, run: ScenarioRun) -> list[tuple[Step, Reply]]:
+        """The run's way through this version of the scenario; replies it no longer has are left out."""
+        by_id = {reply.id: (step, reply) for step in self.graph.steps.values() for reply in step.replies}
+        return [by_id[reply_id] for reply_id in run.path if reply_id in by_id]
+
+    def replies_taken(self, run: ScenarioRun) -> list[Reply]:
+        return [reply for _step, reply in self.steps_and_replies_taken(run)]
 
     def skill_results(self, run: ScenarioRun) -> list[dict]:
         """Each skill's points in ``run`` against the most a run can collect, then any penalties."""
@@ -124,7 +121,7 @@ class ScenarioActivity(Activity):
         ]
         return results
 
-    # Submission: one reply at a time, checked against the run kept on the server.
+    # Submission: one reply at a time (see modules/angry_customer/runs.py).
 
     def submission_fields(self) -> set[str]:
         return {"step", "reply", "restart"}
@@ -133,50 +130,33 @@ class ScenarioActivity(Activity):
         return {"restart": "restart" in data, "step": data.get("step", ""), "reply": data.get("reply", "")}
 
     def submit(self, request, visit: LessonVisit) -> Attempt | None:
-        submission = self.clean_submission(request.POST)
-        with transaction.atomic():
-            enrollment = lock_enrollment(visit.enrollment)
-            run = ScenarioRun.objects.filter(enrollment=enrollment, scenario=self, ended_at__isnull=True).first()
-            if submission["restart"]:
-                if run is not None:
-                    run.end(ending="")
-                ScenarioRun.objects.create(
-                    enrollment=enrollment, cycle=enrollment.cycle, scenario=self, current_step=self.start
-                )
-                return None
-            return self._take_reply(visit, enrollment, run, submission["step"], submission["reply"])
+        from modules.angry_customer import runs
 
-    def _take_reply(
-        self, visit: LessonVisit, enrollment: Enrollment, run: ScenarioRun | None, step_key: str, reply_id: str
-    ) -> Attempt | None:
-        current = run.current_step if run else self.start
-        if step_key != current:
-            raise SubmissionError(
-                _gettext("The conversation has moved on since this page was loaded. It continues below."),
-                status=409,
-            )
-        step = self.graph.steps.get(current)
-        reply = step.reply(reply_id) if step else None
-        if reply is None:
-            raise SubmissionError(_gettext("That reply is not offered at this step."))
-        if run is None:
-            run = ScenarioRun(enrollment=enrollment, cycle=enrollment.cycle, scenario=self)
-        run.path = [*run.path, reply.id]
-        run.current_step = reply.next
-        if reply.next not in self.graph.endings:
-            run.save()
+        submission = self.clean_submission(request.POST)
+        if submission["restart"]:
+            runs.start_again(visit, self)
             return None
-        replies = self.graph_replies()
-        score, points = self.graph.score([replies[reply_id][1] for reply_id in run.path])
-        grade = Grade(score=score, passed=score >= visit.course.pass_mark, feedback={"points": points})
-        attempt = record_attempt(visit, self, {"path": run.path, "ending": reply.next}, grade)
-        run.end(ending=reply.next, attempt=attempt)
-        return attempt
+        return runs.take_reply(visit, self, submission["step"], submission["reply"])
 
 
 def _reply_from_content(reply: dict) -> dict:
     skills = [{"skill": skill, "points": points} for skill, points in reply.get("skills", {}).items()]
     return {**reply, "skills": skills}
+
+
+class ScenarioRunQuerySet(models.QuerySet):
+    def open_for(self, enrollment: Enrollment, scenario: ScenarioActivity) -> ScenarioRun | None:
+        """The learner's run of ``scenario`` in progress this cycle, if any."""
+        return self.filter(
+            enrollment=enrollment, cycle=enrollment.cycle, scenario=scenario, ended_at__isnull=True
+        ).first()
+
+    def latest_per_scenario(self, enrollment: Enrollment, scenarios: list[ScenarioActivity]) -> dict:
+        """The learner's latest run this cycle of each of ``scenarios``, by scenario id, in one query."""
+        runs = self.filter(enrollment=enrollment, cycle=enrollment.cycle)
+        latest = runs.filter(scenario=models.OuterRef("scenario")).order_by("-started_at", "-pk").values("pk")[:1]
+        found = runs.filter(scenario__in=scenarios, pk=models.Subquery(latest)).select_related("attempt")
+        return {run.scenario_id: run for run in found}
 
 
 class ScenarioRun(models.Model):
@@ -192,12 +172,14 @@ class ScenarioRun(models.Model):
     ending = models.CharField(_("ending reached"), max_length=50, blank=True)
     attempt = models.OneToOneField(Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
+    objects = ScenarioRunQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("scenario run")
         verbose_name_plural = _("scenario runs")
         constraints = [
             models.UniqueConstraint(
-                fields=["enrollment", "scenario"],
+                fields=["enrollment", "cycle", "scenario"],
                 condition=models.Q(ended_at__isnull=True),
                 name="one_open_run_per_scenario",
             )

@@ -10,6 +10,8 @@ class EmpowermentConfig(module_config.TrainingModuleConfig):
     module_order = 4
 
     def install_defaults(self) -> None:
+        """A site's first matrix gets the default rules; one that exists is the organisation's own."""
         from modules.empowerment.models import EmpowermentMatrix
 
-        EmpowermentMatrix.load().add_default_rules()
+        if not EmpowermentMatrix.objects.exists():
+            EmpowermentMatrix.load().add_default_rules()

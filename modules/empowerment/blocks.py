@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 
 ACTIONS = [
     ("refund", _("Refund")),
@@ -41,3 +43,15 @@ class CaseBlock(blocks.StructBlock):
     class Meta:
         icon = "user"
         label = _("Case")
+
+    def clean(self, value):
+        value = super().clean(value)
+        # The matrix can change, so either decision may become the right one: each needs an offer.
+        fits = {offer["fits"] for offer in value["offers"]}
+        if not {"resolve", "escalate"} <= fits:
+            raise StructBlockValidationError(
+                block_errors={
+                    "offers": ValidationError(_("Give at least one offer for resolving and one for escalating."))
+                }
+            )
+        return value

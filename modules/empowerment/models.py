@@ -56,21 +56,35 @@ class EmpowermentMatrix(BaseGenericSetting, ClusterableModel):
 
     @classmethod
     def current(cls) -> EmpowermentMatrix:
-        return cls.objects.prefetch_related("rules").get(pk=cls.load().pk)
+        """The matrix with its rules, in one query when it has rules."""
+        rules = list(EmpowermentRule.objects.select_related("matrix"))
+        if not rules:
+            return cls.load()
+        matrix = rules[0].matrix
+        matrix.current_rules = rules
+        return matrix
+
+    @property
+    def rule_list(self) -> list[EmpowermentRule]:
+        return getattr(self, "current_rules", None) or list(self.rules.all())
 
     def limit_for(self, action: str) -> int | None:
         """The most staff may give on their own for ``action``; ``None`` when the matrix does not allow it."""
-        return next((rule.limit for rule in self.rules.all() if rule.action == action), None)
+        return next((rule.limit for rule in self.rule_list if rule.action == action), None)
+
+    def right_decision(self, action: str, amount: int) -> str:
+        """``"resolve"`` when staff may give ``amount`` for ``action`` on their own, else ``"escalate"``."""
+        limit = self.limit_for(action)
+        return "resolve" if limit and amount <= limit else "escalate"
 
     def unit_for(self, action: str) -> str:
         return gettext("days") if action == "deadline_extension" else self.get_currency_display()
 
     def add_default_rules(self) -> None:
-        if not self.rules.exists():
-            EmpowermentRule.objects.bulk_create(
-                EmpowermentRule(matrix=self, action=action, limit=limit, sort_order=position)
-                for position, (action, limit) in enumerate(DEFAULT_LIMITS.items())
-            )
+        EmpowermentRule.objects.bulk_create(
+            EmpowermentRule(matrix=self, action=action, limit=limit, sort_order=position)
+            for position, (action, limit) in enumerate(DEFAULT_LIMITS.items())
+        )
 
 
 class EmpowermentRule(Orderable):
@@ -148,13 +162,19 @@ class EmpowermentActivity(ChoiceQuestionsMixin, Activity):
     def question_list(self) -> list[ChoiceQuestion]:
         return [question for case in self.case_list for question in case["questions"]]
 
+    @classmethod
+    def load_learner_state(cls, states, visit) -> None:
+        matrix = EmpowermentMatrix.current()
+        for state in states:
+            state.extra["matrix"] = matrix
+
     def get_context(self, request, state):
         context = super().get_context(request, state)
-        matrix = EmpowermentMatrix.current()
+        matrix = state.extra.get("matrix") or EmpowermentMatrix.current()
         rows = self.question_rows(state)
         context["matrix"] = [
             {"action": rule.get_action_display(), "limit": rule.limit, "unit": matrix.unit_for(rule.action)}
-            for rule in matrix.rules.all()
+            for rule in matrix.rule_list
         ]
         context["cases"] = []
         attempt = state.latest_attempt if state.submitted is None else None
@@ -183,7 +203,7 @@ class EmpowermentActivity(ChoiceQuestionsMixin, Activity):
             decision_q, offer_q, details_q = case["questions"]
             action, amount = case["value"]["action"], case["value"]["amount"]
             limit = matrix.limit_for(action)
-            right = "resolve" if limit and amount <= limit else "escalate"
+            right = matrix.right_decision(action, amount)
             decision = answers[decision_q.field_name][0]
             offer_id = answers[offer_q.field_name][0]
             verdict = {

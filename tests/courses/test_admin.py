@@ -4,8 +4,18 @@ from django.contrib.auth.models import Group
 from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from courses.models import CourseCompletion, CoursePage, Enrollment, LessonPage, QuizActivity
-from courses.testing import translate
+from courses.models import (
+    Attempt,
+    CourseCompletion,
+    CoursePage,
+    Enrollment,
+    LessonPage,
+    QuizActivity,
+    ReflectionActivity,
+    StaffProfile,
+)
+from courses.testing import make_reflection, make_user, translate
+from demo.roles import set_up_groups
 
 
 def list_block(items):
@@ -223,3 +233,80 @@ def test_a_trainer_can_send_a_course_through_moderation(trainer_client, index):
     assert course.live is False
     assert course.current_workflow_state.workflow == workflow
     assert course.current_workflow_state.status == "in_progress"
+
+
+def test_a_page_holding_courses_with_learners_cannot_be_deleted(admin_client, index, course, learner, fa):
+    persian_index = index.get_translation(fa)
+    persian_course = translate(course, fa, title="دوره")
+    Enrollment.objects.enrol(learner, course, source="self")
+
+    admin_client.post(f"/admin/pages/{index.pk}/delete/")
+    assert CoursePage.objects.filter(pk=course.pk).exists()
+
+    # Learner records point at the English course only: the Persian tree may go.
+    admin_client.post(f"/admin/pages/{persian_index.pk}/delete/")
+    assert not CoursePage.objects.filter(pk=persian_course.pk).exists()
+
+
+def test_a_translation_with_attempts_cannot_be_deleted(admin_client, index, course, learner, quiz, fa):
+    persian_course = translate(course, fa, title="دوره")
+    persian_lesson = translate(course.get_children().first().specific, fa, title="درس")
+    enrollment, _ = Enrollment.objects.enrol(learner, course, source="self")
+    Attempt.objects.create(
+        enrollment=enrollment, cycle=1, lesson=persian_lesson, activity=quiz, answers={}, score=0, passed=False
+    )
+
+    response = admin_client.post(f"/admin/pages/{persian_course.pk}/delete/", follow=True)
+
+    assert CoursePage.objects.filter(pk=persian_course.pk).exists()
+    assert "holds learners" in response.text
+
+
+def test_bulk_deleting_a_course_with_learners_is_refused(admin_client, course, learner):
+    Enrollment.objects.enrol(learner, course, source="self")
+
+    admin_client.post(f"/admin/bulk/wagtailcore/page/delete/?id={course.pk}&next=/admin/pages/")
+
+    assert CoursePage.objects.filter(pk=course.pk).exists()
+
+
+def test_bulk_deleting_a_page_above_courses_with_learners_is_refused(admin_client, index, course, learner):
+    Enrollment.objects.enrol(learner, course, source="self")
+
+    response = admin_client.post(f"/admin/bulk/wagtailcore/page/delete/?id={index.pk}&next=/admin/pages/", follow=True)
+
+    assert CoursePage.objects.filter(pk=course.pk).exists()
+    assert "hold learners" in response.text
+
+
+def test_an_attempted_activity_cannot_be_deleted(admin_client, course, learner, quiz):
+    Enrollment.objects.enrol(learner, course, source="self")
+    lesson = course.get_children().first().specific
+    enrollment = Enrollment.objects.get()
+    Attempt.objects.create(
+        enrollment=enrollment, cycle=1, lesson=lesson, activity=quiz, answers={}, score=0, passed=False
+    )
+
+    refused = admin_client.post(f"/admin/snippets/courses/quizactivity/delete/{quiz.pk}/", follow=True)
+    assert QuizActivity.objects.filter(pk=quiz.pk).exists()
+    assert "Learners have worked on" in refused.text
+
+    unused = make_reflection(title="Never used")
+    admin_client.post(f"/admin/snippets/courses/reflectionactivity/delete/{unused.pk}/")
+    assert not ReflectionActivity.objects.filter(pk=unused.pk).exists()
+
+
+def test_a_manager_sees_the_enrolments_of_their_team_only(client, course, learner):
+    set_up_groups()
+    manager = make_user("manager")
+    manager.groups.add(Group.objects.get(name="Managers"))
+    StaffProfile.objects.create(user=learner, manager=manager)
+    someone_else = make_user("someone")
+    Enrollment.objects.enrol(learner, course, source="self")
+    Enrollment.objects.enrol(someone_else, course, source="self")
+    client.force_login(manager)
+
+    response = client.get("/admin/enrollments/")
+
+    assert response.status_code == 200
+    assert [e.user.username for e in response.context["object_list"]] == ["learner"]

@@ -9,7 +9,7 @@ from courses.content import install_training_modules, training_modules
 from courses.models import Activity, CourseCompletion, CoursePage, Enrollment, LearningPath, LessonPage
 from courses.testing import make_user
 from modules.angry_customer.models import ScenarioActivity
-from modules.empowerment.models import EmpowermentActivity
+from modules.empowerment.models import EmpowermentActivity, EmpowermentMatrix, EmpowermentRule
 from tests.solutions import passing_posts
 
 MODULES = ["empathy", "active_listening", "angry_customer", "empowerment"]
@@ -87,6 +87,19 @@ def test_the_shipped_scenarios_are_sound_and_substantial(installed):
 def test_at_least_eight_empowerment_cases_ship(installed):
     cases = sum(len(activity.case_list) for activity in EmpowermentActivity.objects.filter(locale__language_code="en"))
     assert cases >= 8
+
+
+def test_installing_again_never_brings_back_what_trainers_removed(installed, fa):
+    CoursePage.objects.get(slug="empathy", locale=fa).delete()
+    LearningPath.objects.all().delete()
+    matrix = EmpowermentMatrix.current()
+    matrix.rules.all().delete()
+
+    assert install_training_modules().created == []
+
+    assert not CoursePage.objects.filter(slug="empathy", locale=fa).exists()
+    assert not LearningPath.objects.exists()
+    assert not EmpowermentRule.objects.exists()
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from courses.models import Attempt, CourseCompletion, Enrollment, Grade, LessonProgress
+from courses.models import Attempt, CourseCompletion, Enrollment, LessonProgress
 from courses.progress import LessonVisit, complete_reading, record_attempt
 from courses.signals import course_completed
 from courses.testing import make_course, make_lesson, make_quiz, query_dict, quiz_answers, translate
@@ -11,7 +11,7 @@ from courses.testing import make_course, make_lesson, make_quiz, query_dict, qui
 def submit(visit, activity, data):
     """Grade ``data`` for ``activity`` the way the lesson view does."""
     answers = activity.clean_submission(query_dict(data))
-    return record_attempt(visit, activity, answers, activity.grade(answers, visit.course.pass_mark))
+    return record_attempt(visit, activity, answers, activity.grade(answers, visit.pass_mark))
 
 
 @pytest.fixture
@@ -126,6 +126,57 @@ def test_a_new_cycle_starts_afresh_and_keeps_the_past(enrolled, learner, lessons
     assert list(CourseCompletion.objects.order_by("cycle").values_list("cycle", flat=True)) == [1, 2]
 
 
-def test_grade_carries_score_and_verdict(enrolled, learner, lessons, quiz):
-    attempt = record_attempt(visit(learner, lessons[0]), quiz, {"anything": []}, Grade(score=50, passed=False))
-    assert (attempt.score, attempt.passed, attempt.cycle) == (50, False, 1)
+def test_a_lesson_written_in_persian_first_counts_for_the_course(course, learner, lessons, quiz, reflection, fa):
+    persian_course = translate(course, fa, title="گوش‌دادن")
+    for n, lesson in enumerate(lessons, 1):
+        translate(lesson, fa, title=f"درس {n}")
+    persian_quiz = make_quiz(title="آزمونک", locale=fa)
+    persian_first = make_lesson(persian_course, "درس تازه", slug="new-lesson", activities=[persian_quiz])
+    translate(persian_first, "en", title="A new lesson")
+    Enrollment.objects.enrol(learner, course, source=Enrollment.Source.SELF)
+
+    submit(visit(learner, lessons[0]), quiz, quiz_answers(quiz))
+    submit(visit(learner, lessons[1]), reflection, {"response": "one two three four"})
+    assert not CourseCompletion.objects.exists()
+    submit(visit(learner, persian_first), persian_quiz, quiz_answers(persian_quiz))
+
+    assert Enrollment.objects.with_progress().get().completed_lesson_count == 3
+    assert CourseCompletion.objects.count() == 1
+
+
+def test_an_activity_missing_from_a_translation_is_still_required(learner_client, course, learner, lessons, quiz, fa):
+    translate(course, fa, title="گوش‌دادن")
+    persian_lesson = translate(lessons[0], fa, title="درس")
+    persian_lesson.activity_links.all().delete()
+    Enrollment.objects.enrol(learner, course, source=Enrollment.Source.SELF)
+
+    response = learner_client.post(persian_lesson.url + "complete/")
+
+    assert persian_lesson.required_activities().get() == quiz
+    assert response.status_code == 409
+    assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
+
+
+def test_the_pass_mark_is_the_course_s_in_every_language(course, learner, lessons, quiz, fa):
+    course.pass_mark = 100
+    course.save_revision().publish()
+    translate(course, fa, title="گوش‌دادن", pass_mark=30)
+    persian_lesson = translate(lessons[0], fa, title="درس")
+    Enrollment.objects.enrol(learner, course, source=Enrollment.Source.SELF)
+    answers = quiz_answers(quiz)
+    answers[quiz.question_list[2].field_name] = ["true"]
+
+    attempt = submit(visit(learner, persian_lesson), quiz, answers)
+
+    assert (attempt.score, attempt.passed) == (67, False)
+
+
+def test_passing_again_completes_a_course_whose_lessons_changed(enrolled, learner, lessons, quiz, reflection):
+    submit(visit(learner, lessons[0]), quiz, quiz_answers(quiz))
+    lessons[1].required = False
+    lessons[1].save_revision().publish()
+    assert not CourseCompletion.objects.exists()
+
+    submit(visit(learner, lessons[0]), quiz, quiz_answers(quiz))
+
+    assert CourseCompletion.objects.count() == 1

@@ -163,3 +163,22 @@ def test_a_wrong_password_shows_an_error(client, index):
     response = client.post("/accounts/login/", {"username": "staff", "password": "nope"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.text
+
+
+def test_the_dashboard_lists_an_onboarding_path_in_its_order(learner_client, learner, index):
+    from courses.models import LearningPath, LearningPathStep
+
+    path = LearningPath.objects.create(name="Onboarding", is_onboarding=True)
+    for position, title in enumerate(["First", "Second", "Third"]):
+        LearningPathStep.objects.create(path=path, course=make_course(index, title), sort_order=position)
+    path.enrol(learner)
+
+    response = learner_client.get("/my-training/")
+
+    sections = {str(heading): enrollments for heading, enrollments in response.context["sections"]}
+    in_progress = sections["In progress"]
+    assert [e.course.title for e in in_progress] == ["First", "Second", "Third"]
+
+
+def test_an_empty_dashboard_points_to_the_courses(learner_client, index):
+    assert "You are not enrolled in any course yet." in learner_client.get("/my-training/").text

@@ -100,6 +100,14 @@ def test_the_same_case_is_graded_differently_after_the_matrix_changes(cases, mat
     assert result.passed is False
 
 
+def test_the_rule_resolves_up_to_the_limit_and_escalates_beyond(matrix):
+    assert matrix.right_decision("refund", 2_000_000) == "resolve"
+    assert matrix.right_decision("refund", 2_000_001) == "escalate"
+    assert matrix.right_decision("deadline_extension", 14) == "resolve"
+    matrix.rules.filter(action="discount").update(limit=0)
+    assert EmpowermentMatrix.current().right_decision("discount", 1) == "escalate"
+
+
 def test_an_action_missing_from_the_matrix_must_be_escalated(cases, matrix):
     matrix.rules.filter(action="refund").delete()
     first = next(iter(grade(cases, ("resolve", 0, []), ("escalate", 1, [0])).feedback.values()))
@@ -153,3 +161,15 @@ def test_a_trainer_changes_the_matrix_in_the_admin(trainer_client, matrix):
     assert response.status_code == 302
     current = EmpowermentMatrix.current()
     assert (current.currency, current.limit_for("refund")) == ("rial", 3_000_000)
+
+
+def test_a_case_needs_an_offer_for_each_decision():
+    from wagtail.blocks.struct_block import StructBlockValidationError
+
+    from modules.empowerment.blocks import CaseBlock
+
+    data = case("refund", 100)
+    data["offers"] = [offer for offer in data["offers"] if offer["fits"] != "escalate"]
+    block = CaseBlock()
+    with pytest.raises(StructBlockValidationError):
+        block.clean(block.to_python(data))
