@@ -111,13 +111,9 @@ class ScenarioGraph:
 
     @cached_property
     def best(self) -> tuple[int, dict[str, int]]:
-        """The most points a run can collect, in all and per skill (each over paths that visit no step twice)."""
-        best_per_skill = dict.fromkeys(SKILLS, 0)
-        for path in self._routes:
-            points = _points(path)
-            for skill in SKILLS:
-                best_per_skill[skill] = max(best_per_skill[skill], points.get(skill, 0))
-        return sum(_points(self.best_path).values()), best_per_skill
+        """The points of the best run, in all and per skill: what a score of 100% stands for."""
+        points = _points(self.best_path)
+        return sum(points.values()), {skill: points.get(skill, 0) for skill in SKILLS}
 
     @cached_property
     def best_path(self) -> list[Reply]:

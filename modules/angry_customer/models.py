@@ -105,14 +105,14 @@ class ScenarioActivity(Activity):
         return [reply for _step, reply in self.steps_and_replies_taken(run)]
 
     def skill_results(self, run: ScenarioRun) -> list[dict]:
-        """Each skill's points in ``run`` against the most a run can collect, then any penalties."""
+        """Each skill's points in ``run`` against the best run's, then any penalties."""
         labels = dict(SKILL_CHOICES)
         points = run.attempt.feedback.get("points", {}) if run.attempt else {}
         _best_total, best = self.graph.best
         results = [
             {"label": labels[skill], "points": points.get(skill, 0), "best": best[skill]}
             for skill in SKILLS
-            if best[skill]
+            if best[skill] or points.get(skill)
         ]
         results += [
             {"label": labels[penalty], "points": points[penalty], "penalty": True}
