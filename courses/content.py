@@ -178,6 +178,8 @@ def _install_activity(module: TrainingModuleConfig, data: dict, locale: Locale) 
     if activity_type is None:
         raise ContentError(f"{module.label}/{locale.language_code}: no activity type called {data['type']!r}")
     activity = activity_type.from_content(data)
+    if problems := activity.publishing_problems():
+        raise ContentError(f"{module.label}/{locale.language_code}, {data['key']}: {' '.join(problems)}")
     activity.translation_key, activity.locale = key, locale
     activity.save()
     activity.save_revision().publish()

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -166,7 +167,7 @@ class EnrollmentViewSet(ModelViewSet):
 
 class StaffProfileForm(WagtailAdminModelForm):
     preferred_language = forms.ChoiceField(
-        label=_("preferred language"), choices=[("", "---------"), *settings.LANGUAGES], required=False
+        label=capfirst(_("preferred language")), choices=[("", "---------"), *settings.LANGUAGES], required=False
     )
 
     class Meta:

@@ -5,7 +5,7 @@ import tomllib
 import pytest
 from wagtail.models import Page, Revision
 
-from courses.content import install_training_modules, training_modules
+from courses.content import ContentError, install_training_modules, training_modules
 from courses.models import Activity, CourseCompletion, CoursePage, Enrollment, LearningPath, LessonPage
 from courses.testing import make_user
 from modules.angry_customer.models import ScenarioActivity
@@ -135,3 +135,17 @@ def test_every_course_can_be_completed(client, installed, language):
     completed = CourseCompletion.objects.filter(enrollment__user=learner)
     assert completed.count() == courses.count() == 4
     assert Enrollment.objects.filter(user=learner).count() == 4
+
+
+def test_a_broken_content_file_installs_nothing(index, tmp_path, monkeypatch):
+    config = next(config for config in training_modules() if config.label == "angry_customer")
+    broken = (config.content_dir / "en.toml").read_text().replace('next = "', 'next = "nowhere-', 1)
+    (tmp_path / "en.toml").write_text(broken)
+    monkeypatch.setattr(type(config), "content_dir", property(lambda self: tmp_path))
+    pages_before = Page.objects.count()
+
+    with pytest.raises(ContentError, match="does not exist"):
+        install_training_modules()
+
+    assert Page.objects.count() == pages_before
+    assert not Activity.objects.exists()
