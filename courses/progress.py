@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -105,13 +104,12 @@ class LessonVisit:
             )
             for activity in self.activities
         ]
-        for activity_type, group in groupby(sorted(states, key=_type_name), key=lambda s: type(s.activity)):
-            activity_type.load_learner_state(list(group), self)
+        by_type: dict[type[Activity], list[ActivityState]] = {}
+        for state in states:
+            by_type.setdefault(type(state.activity), []).append(state)
+        for activity_type, group in by_type.items():
+            activity_type.load_learner_state(group, self)
         return states
-
-
-def _type_name(state: ActivityState) -> str:
-    return type(state.activity).__name__
 
 
 def record_attempt(visit: LessonVisit, activity: Activity, answers: dict, grade: Grade) -> Attempt:

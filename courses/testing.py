@@ -107,7 +107,7 @@ def make_lesson(
     return lesson
 
 
-def _publish(activity: Activity) -> Activity:
+def publish(activity: Activity) -> Activity:
     """Save and publish ``activity``; return it as stored (with the block ids it was stored with)."""
     activity.save()
     activity.save_revision().publish()
@@ -115,7 +115,7 @@ def _publish(activity: Activity) -> Activity:
 
 
 def make_quiz(title: str = "Knowledge check", questions: list[dict] = QUIZ_QUESTIONS, **fields: Any) -> QuizActivity:
-    return _publish(
+    return publish(
         QuizActivity(title=title, questions=stream_from_content(QuizActivity, "questions", questions), **fields)
     )
 
@@ -123,7 +123,7 @@ def make_quiz(title: str = "Knowledge check", questions: list[dict] = QUIZ_QUEST
 def make_reflection(title: str = "Your turn", **fields: Any) -> ReflectionActivity:
     fields.setdefault("prompt", "Describe a time a customer left happier than they came.")
     fields.setdefault("min_words", 3)
-    return _publish(ReflectionActivity(title=title, **fields))
+    return publish(ReflectionActivity(title=title, **fields))
 
 
 def make_sized_course(parent: Page, lessons: int, *, title: str | None = None) -> CoursePage:

@@ -1,19 +1,14 @@
 """Small activities of the module types, for tests that need one of each."""
 
+from courses.testing import publish
 from modules.active_listening.models import ListeningActivity
 from modules.angry_customer.models import ScenarioActivity
 from modules.empowerment.models import EmpowermentActivity
 
 
-def _publish(activity):
-    activity.save()
-    activity.save_revision().publish()
-    return type(activity).objects.get(pk=activity.pk)
-
-
 def make_scenario(title: str = "A short call"):
     reply = {"text": "I am sorry.", "next": "end", "feedback": "Good.", "skills": {"apologise": 1}}
-    return _publish(
+    return publish(
         ScenarioActivity.from_content(
             {
                 "title": title,
@@ -31,7 +26,7 @@ def make_cases(title: str = "Decide"):
         {"text": "Ask and call back.", "fits": "escalate", "feedback": "Owned."},
     ]
     case = {"situation": "A kettle.", "customer_says": "It leaks.", "action": "refund", "amount": 100, "offers": offers}
-    return _publish(EmpowermentActivity.from_content({"title": title, "cases": [case]}))
+    return publish(EmpowermentActivity.from_content({"title": title, "cases": [case]}))
 
 
 def make_listening(title: str = "Hear it"):
@@ -43,4 +38,4 @@ def make_listening(title: str = "Hear it"):
             {"text": "Please hold.", "correct": False, "feedback": "No."},
         ],
     }
-    return _publish(ListeningActivity.from_content({"title": title, "moments": [moment]}))
+    return publish(ListeningActivity.from_content({"title": title, "moments": [moment]}))

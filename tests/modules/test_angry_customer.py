@@ -4,7 +4,7 @@ import pytest
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from courses.models import Attempt, CourseCompletion, Enrollment
-from courses.testing import make_course, make_lesson
+from courses.testing import make_course, make_lesson, publish
 from modules.angry_customer.models import ScenarioActivity, ScenarioRun
 
 
@@ -68,16 +68,9 @@ def scenario_data(**overrides):
     return data
 
 
-def build(data) -> ScenarioActivity:
-    scenario = ScenarioActivity.from_content(data)
-    scenario.save()
-    scenario.save_revision().publish()
-    return ScenarioActivity.objects.get(pk=scenario.pk)
-
-
 @pytest.fixture
 def scenario(db):
-    return build(scenario_data())
+    return publish(ScenarioActivity.from_content(scenario_data()))
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 
 from courses.models import Attempt, Enrollment
-from courses.testing import make_course, make_lesson, query_dict
+from courses.testing import make_course, make_lesson, publish, query_dict
 from modules.empowerment.models import EmpowermentActivity, EmpowermentMatrix
 
 
@@ -31,12 +31,11 @@ def matrix(db):
 
 @pytest.fixture
 def cases(matrix):
-    activity = EmpowermentActivity.from_content(
-        {"title": "Decide", "cases": [case("refund", 1_500_000), case("replacement", 6_500_000)]}
+    return publish(
+        EmpowermentActivity.from_content(
+            {"title": "Decide", "cases": [case("refund", 1_500_000), case("replacement", 6_500_000)]}
+        )
     )
-    activity.save()
-    activity.save_revision().publish()
-    return EmpowermentActivity.objects.get(pk=activity.pk)
 
 
 def answer(activity, *decisions):
