@@ -13,8 +13,8 @@ from courses.models import Activity, learner_records_under
 from courses.viewsets import (
     ActivitiesMenu,
     ActivityChooserViewSet,
+    AssignmentRuleViewSet,
     EnrollmentViewSet,
-    LearningPathViewSet,
     QuizViewSet,
     ReflectionViewSet,
     StaffProfileViewSet,
@@ -33,7 +33,7 @@ def register_training_viewsets():
         TrainingMenu(),
         EnrollmentViewSet("enrollments"),
         StaffProfileViewSet("staff_profiles"),
-        LearningPathViewSet("learning_paths"),
+        AssignmentRuleViewSet("assignment_rules"),
     ]
 
 

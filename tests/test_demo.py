@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from wagtail.models import Page, Site
 
-from courses.models import CourseCompletion, CoursePage, Enrollment, StaffProfile, TrainingIndexPage
+from courses.models import CourseCompletion, CoursePage, Cycle, Enrollment, StaffProfile, Status, TrainingIndexPage
 
 
 def snapshot():
@@ -40,8 +40,17 @@ def test_the_demo_builds_the_site_and_prints_the_accounts(demo):
 def test_the_new_hire_is_on_the_onboarding_path_and_the_veteran_has_a_record(demo):
     learner_courses = Enrollment.objects.filter(user__username="learner")
     assert learner_courses.count() == 4
-    assert all(enrollment.due_date for enrollment in learner_courses)
-    assert CourseCompletion.objects.filter(enrollment__user__username="veteran").count() == 4
+    assert all(enrollment.due_date for enrollment in learner_courses.with_progress())
+    veteran = Enrollment.objects.filter(user__username="veteran").with_status()
+    assert {enrollment.status for enrollment in veteran} == {"refresher_due"}
+    assert CourseCompletion.objects.filter(enrollment__user__username="veteran", cycle=1).count() == 4
+    assert Cycle.objects.filter(enrollment__user__username="veteran", number=2, is_refresher=True).count() == 4
+
+
+def test_the_demo_organisation_shows_every_status(demo):
+    statuses = set(Enrollment.objects.with_status().values_list("status", flat=True))
+    assert statuses == set(Status.values)
+    assert StaffProfile.objects.values("department").distinct().count() == 2
     assert User.objects.get(username="trainer").groups.get().name == "Trainers"
 
 

@@ -143,6 +143,8 @@ class Activity(PreviewableMixin, DraftStateMixin, RevisionMixin, TranslatableMix
     template_name: ClassVar[str] = ""
     #: The name content files use for this type (see ``courses.content``).
     content_type_name: ClassVar[str] = ""
+    #: Whether a test-out may ask this activity: it is answered in one form, with right answers.
+    can_test_out: ClassVar[bool] = False
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("activity")
@@ -290,6 +292,7 @@ class ChoiceQuestionsMixin:
     """
 
     question_list: list[ChoiceQuestion]
+    can_test_out = True
 
     def submission_fields(self) -> set[str]:
         return {question.field_name for question in self.question_list}
