@@ -89,6 +89,16 @@ class SweepReport:
     fell_overdue: int = 0
     expired: int = 0
 
+    def counts(self) -> dict[str, int]:
+        return {
+            "enrolled": self.assignments.enrolled,
+            "released": self.assignments.released,
+            "required again": self.assignments.required_again,
+            "refreshers opened": self.refreshers_opened,
+            "fell overdue": self.fell_overdue,
+            "expired": self.expired,
+        }
+
 
 def run_sweep(today: datetime.date | None = None) -> SweepReport:
     """The daily sweep: apply assignment rules, open refresher cycles, count who fell overdue or expired today."""

@@ -312,12 +312,12 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
         if check is None:
             messages.info(request, gettext("There is no test-out for you to take in this course now."))
             return redirect(self.url)
-        context = {**self.get_context(request), "check": check, "errors": {}, "submitted": None}
+        context = self.get_context(request)
         if request.method == "POST":
             try:
                 tested_out = check.submit(request.POST)
             except SubmissionError as error:
-                context.update(errors=error.errors, submitted=request.POST)
+                context.update(error=error, sections=check.sections(request.POST, error))
                 return TemplateResponse(request, "courses/test_out.html", context, status=error.status)
             if tested_out:
                 message = gettext("You tested out of %(count)s of %(total)s lessons.") % {
@@ -328,6 +328,7 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
                 message = gettext("You did not test out of any lesson; work through them below.")
             messages.success(request, message)
             return redirect(self.url)
+        context["sections"] = check.sections()
         return TemplateResponse(request, "courses/test_out.html", context)
 
     @path("enrol/", name="enrol")

@@ -63,3 +63,9 @@ def language_switcher(context) -> dict:
             {"code": code, "name": info["name_local"], "url": url, "current": code == current, "bidi": info["bidi"]}
         )
     return {"links": links}
+
+
+@register.filter
+def question_rows(activity, state) -> list:
+    """The rows of a choice-question activity's form for ``state`` (see ``ChoiceQuestionsMixin.question_rows``)."""
+    return list(activity.question_rows(state).values())
