@@ -162,10 +162,7 @@ class EnrollmentDeleteView(model_views.DeleteView):
 class EnrollmentIndexView(model_views.IndexView):
     def get_base_queryset(self):
         """Everyone's enrolments for those who manage enrolments; a manager's own team for the others."""
-        enrollments = Enrollment.objects.with_progress().with_status().select_related("user")
-        if self.request.user.has_perm("courses.change_enrollment"):
-            return enrollments
-        return enrollments.for_team_of(self.request.user)
+        return Enrollment.objects.visible_to(self.request.user).with_progress().with_status().select_related("user")
 
 
 class EnrollmentViewSet(ModelViewSet):

@@ -69,6 +69,13 @@ class EnrollmentQuerySet(models.QuerySet):
         """Enrolments of everyone whose chain of managers reaches ``manager``."""
         return self.filter(user__in=StaffProfile.objects.team_of(manager).values("user"))
 
+    def visible_to(self, user: AbstractBaseUser) -> EnrollmentQuerySet:
+        """What ``user`` may see in the admin: everyone's, for those who manage enrolments (trainers,
+        administrators); their own team's, for managers; nothing, for everyone else."""
+        if user.has_perm("courses.change_enrollment"):
+            return self
+        return self.for_team_of(user)
+
     def required(self, on: datetime.date | None = None) -> EnrollmentQuerySet:
         """Enrolments the learner must keep valid on ``on`` (today): assigned by a trainer or a rule that
         still applied then, held by an active account. Self-enrolments are the learner's own choice."""
