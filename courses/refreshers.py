@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from courses.assignments import AssignmentReport, apply_assignment_rules
 from courses.models import CourseCompletion, CoursePage, Cycle, Enrollment, Validity, ValidityChange
+from courses.signals import sweep_finished
 
 #: Enrolments handled per statement when refresher cycles open.
 BATCH_SIZE = 50_000
@@ -113,6 +114,7 @@ def run_sweep(today: datetime.date | None = None) -> SweepReport:
     report.fell_overdue = Cycle.objects.filter(number=1, due_on=yesterday).exclude(Exists(first_completion)).count()
     later_completion = CourseCompletion.objects.filter(enrollment=OuterRef("enrollment"), cycle__gt=OuterRef("cycle"))
     report.expired = CourseCompletion.objects.filter(grace_until=yesterday).exclude(Exists(later_completion)).count()
+    sweep_finished.send(sender=SweepReport, day=today)
     return report
 
 
