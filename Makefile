@@ -36,6 +36,7 @@ pytest-postgres:
 
 bench:
 	$(PY) bench/pages.py --small
+	$(PY) bench/certificates.py --small
 
 $(VENV)/.created:
 	"$$(scripts/find-python)" -m venv $(VENV)

@@ -176,8 +176,9 @@ def fill_placeholders(text: str, values: dict[str, str]) -> SafeString:
 
 def qr_code(url: str) -> str:
     """The QR code of ``url`` as a PNG ``data:`` URL, sized by the stylesheet. (WeasyPrint takes a few
-    times longer to draw the same code as SVG.)"""
-    return segno.make(url, error="m").png_data_uri(scale=4, border=2)
+    times longer to draw the same code as SVG.) Any mask pattern reads; choosing the best of the eight
+    would cost more than the rest of the code's making."""
+    return segno.make(url, error="m", mask=0).png_data_uri(scale=4, border=2)
 
 
 def media_url(image) -> str:

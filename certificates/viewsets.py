@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from certificates.models import CertificateTemplate, placeholder_list
+from certificates.models import PLACEHOLDERS, CertificateTemplate
 from courses.viewsets import TRAINING_MENU_HOOK
 
 
@@ -20,7 +20,8 @@ class CertificateTemplateViewSet(SnippetViewSet):
 
     def get_form_class(self, for_update=False):
         form_class = super().get_form_class(for_update)
-        help_text = _("Placeholders: %(placeholders)s.") % {"placeholders": placeholder_list()}
+        placeholders = ", ".join(f"{{{name}}} ({meaning})" for name, meaning in PLACEHOLDERS.items())
+        help_text = _("Placeholders: %(placeholders)s.") % {"placeholders": placeholders}
         for name in ("body_fa", "body_en"):
             form_class.base_fields[name].help_text = help_text
         return form_class

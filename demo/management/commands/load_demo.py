@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from certificates.models import CertificateTemplate
 from courses.content import content_key
 from courses.models import (
     CoursePage,
@@ -50,6 +51,9 @@ class Command(BaseCommand):
             call_command("load_training_modules", stdout=self.stdout)
             groups = set_up_groups()
             created = self.set_up_accounts(groups)
+            self.set_up_certificate_templates()
+        # Past completions get their certificates: created pending here, rendered by the task worker.
+        call_command("issue_certificates", stdout=self.stdout)
         self.stdout.write("\nDemo accounts (the password is the username):")
         for username, _name, _group, description in ACCOUNTS:
             note = "" if username in created else " (already there)"
@@ -87,6 +91,18 @@ class Command(BaseCommand):
             )
             translation.intro = INTRO.get(locale.language_code, home.intro)
             translation.save_revision().publish()
+
+    def set_up_certificate_templates(self) -> None:
+        """One certificate design per language, for trainers to edit."""
+        for language in (CertificateTemplate.Language.PERSIAN, CertificateTemplate.Language.ENGLISH):
+            if CertificateTemplate.objects.filter(language=language).exists():
+                continue
+            template = CertificateTemplate.built_in(language)
+            template.name = {"fa": "گواهی پایان دوره", "en": "Certificate of completion"}[language]
+            template.signatory_name = {"fa": "ترانه مرادی", "en": "Taraneh Moradi"}[language]
+            template.signatory_title = {"fa": "مسئول آموزش", "en": "Head of training"}[language]
+            template.save()
+            template.save_revision(log_action=False)
 
     def set_up_accounts(self, groups: dict[str, Group]) -> set[str]:
         created = set()
