@@ -14,6 +14,7 @@ starting the workers to their exit, and every certificate is checked to be issue
 """
 
 import argparse
+import functools
 import os
 import resource
 import statistics
@@ -65,11 +66,9 @@ def render_timings(count: int) -> dict[str, tuple[float, float, float]]:
         ]
         with translation.override(language):
             rendering.render(template, contents[0])  # the first render loads the fonts once per process
-            reused = timed(lambda content: rendering.render(template, content), contents)
+            reused = timed(functools.partial(rendering.render, template), contents)
             naive_pages = [
-                rendering.certificate_html(template, content).replace(
-                    "</head>", f"<style>{stylesheet}</style></head>"
-                )
+                rendering.certificate_html(template, content).replace("</head>", f"<style>{stylesheet}</style></head>")
                 for content in contents
             ]
             naive = timed(lambda html: HTML(string=html).write_pdf(pdf_variant=rendering.PDF_VARIANT), naive_pages)

@@ -98,9 +98,10 @@ class CertificateRegisterView(ReportView):
         ),
         Column("course_title", label=_("Course")),
         Column("get_status_display", label=_("Status")),
-        DateColumn("completed_on", label=_("Completed")),
+        # Calendar dates, not "2 months ago": an expiry is a day, and the register is read for days.
+        Column("completed_on", label=_("Completed")),
         DateColumn("issued_at", label=_("Issued")),
-        DateColumn("expires_on", label=_("Expires")),
+        Column("expires_on", label=_("Expires")),
     ]
 
     def get_queryset(self):

@@ -120,9 +120,7 @@ class CertificateTemplate(PreviewableMixin, RevisionMixin, models.Model):
     body_fa = models.TextField(_("text in Persian"), blank=True, validators=[validate_placeholders])
     title_en = models.CharField(_("title in English"), max_length=150, blank=True)
     body_en = models.TextField(_("text in English"), blank=True, validators=[validate_placeholders])
-    orientation = models.CharField(
-        _("orientation"), max_length=10, choices=Orientation, default=Orientation.LANDSCAPE
-    )
+    orientation = models.CharField(_("orientation"), max_length=10, choices=Orientation, default=Orientation.LANDSCAPE)
     background_image = models.ForeignKey(
         "wagtailimages.Image",
         on_delete=models.SET_NULL,
@@ -132,7 +130,12 @@ class CertificateTemplate(PreviewableMixin, RevisionMixin, models.Model):
         verbose_name=_("background image"),
     )
     logo = models.ForeignKey(
-        "wagtailimages.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("logo")
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
     )
     signatory_name = models.CharField(_("signatory's name"), max_length=150, blank=True)
     signatory_title = models.CharField(_("signatory's title"), max_length=150, blank=True)
@@ -190,7 +193,9 @@ class CertificateTemplate(PreviewableMixin, RevisionMixin, models.Model):
             self.Language.ENGLISH: ["title_en", "body_en"],
             self.Language.BOTH: ["title_fa", "body_fa", "title_en", "body_en"],
         }[self.language]
-        missing = {field: _("A template in this language needs this.") for field in required if not getattr(self, field)}
+        missing = {
+            field: _("A template in this language needs this.") for field in required if not getattr(self, field)
+        }
         if missing:
             raise ValidationError(missing)
 

@@ -83,9 +83,7 @@ class Renderer:
     def __init__(self):
         self.font_config = FontConfiguration()
         self.url_fetcher = BundledFilesFetcher()
-        self.stylesheet = CSS(
-            filename=str(STYLESHEET), font_config=self.font_config, url_fetcher=self.url_fetcher
-        )
+        self.stylesheet = CSS(filename=str(STYLESHEET), font_config=self.font_config, url_fetcher=self.url_fetcher)
         # Pango's font map is not thread-safe.
         self.lock = threading.Lock()
 
@@ -161,9 +159,14 @@ def placeholder_values(content: CertificateContent, language: str) -> dict[str, 
         "course": names.get("course", ""),
         "completed": local_date(content.completed_on),
         "expires": local_date(content.expires_on) if content.expires_on else "—",
-        "score": local_digits(f"{content.score}%") if content.score is not None else "—",
+        "score": percent(content.score, language) if content.score is not None else "—",
         "code": content.code,
     }
+
+
+def percent(value: int, language: str) -> str:
+    """``value`` per cent as the language writes it: 92% or ۹۲٪."""
+    return f"{local_digits(value)}٪" if language == "fa" else f"{local_digits(value)}%"
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> SafeString:

@@ -1,7 +1,6 @@
+from certificates.tasks import issue_certificate
 from courses.models import CourseCompletion
 from courses.signals import course_completed
-
-from certificates.tasks import issue_certificate
 
 
 def issue_on_completion(sender, completion: CourseCompletion, **kwargs) -> None:

@@ -10,9 +10,7 @@ from courses.models import CourseCompletion
 @task
 def issue_certificate(completion_id: int) -> str:
     """Issue the certificate of a completion (see ``issuing.issue_for_completion``); return its state."""
-    completion = CourseCompletion.objects.select_related("enrollment__course", "enrollment__user").get(
-        pk=completion_id
-    )
+    completion = CourseCompletion.objects.select_related("enrollment__course", "enrollment__user").get(pk=completion_id)
     return issuing.issue_for_completion(completion).state
 
 

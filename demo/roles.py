@@ -36,7 +36,9 @@ def set_up_groups() -> dict[str, Group]:
     managers.permissions.add(
         admin_access,
         *Permission.objects.filter(content_type__app_label="courses", codename__in=MANAGER_PERMISSIONS),
-        *Permission.objects.filter(content_type__app_label="certificates", codename__in=MANAGER_CERTIFICATE_PERMISSIONS),
+        *Permission.objects.filter(
+            content_type__app_label="certificates", codename__in=MANAGER_CERTIFICATE_PERMISSIONS
+        ),
     )
 
     page_permissions = Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS)
