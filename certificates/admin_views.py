@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import django_filters
 from django import forms
@@ -27,7 +27,7 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from certificates import issuing
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateQuerySet
 from certificates.tasks import render_certificate
 from certificates.views import pdf_response
 from courses.models import CoursePage
@@ -35,10 +35,18 @@ from courses.models import CoursePage
 permission_policy = ModelPermissionPolicy(Certificate)
 
 
-def visible_certificates(user) -> Iterable[Certificate]:
+def visible_certificates(user) -> CertificateQuerySet:
+    """The certificates ``user`` may see in the admin; none at all without the view permission."""
     if not permission_policy.user_has_permission(user, "view"):
         raise PermissionDenied
     return Certificate.objects.visible_to(user)
+
+
+def register_rows(user) -> CertificateQuerySet:
+    """The register's certificates for ``user``, with their status, newest first."""
+    return (
+        visible_certificates(user).with_status().select_related("completion__enrollment__user").order_by("-created_at")
+    )
 
 
 class CertificateFilterSet(WagtailFilterSet):
@@ -60,10 +68,9 @@ class CertificateFilterSet(WagtailFilterSet):
         return queryset.for_course(value) if value else queryset
 
 
-def filtered_certificates(request) -> Iterable[Certificate]:
-    """The certificates ``request.user`` may see, filtered as the register's query string says."""
-    queryset = visible_certificates(request.user).with_status().select_related("completion__enrollment__user")
-    return CertificateFilterSet(request.GET, queryset=queryset, request=request).qs
+def filtered_certificates(request) -> CertificateQuerySet:
+    """The register's certificates, filtered as the request's query string says."""
+    return CertificateFilterSet(request.GET, queryset=register_rows(request.user), request=request).qs
 
 
 class CertificateRegisterView(ReportView):
@@ -105,12 +112,7 @@ class CertificateRegisterView(ReportView):
     ]
 
     def get_queryset(self):
-        return (
-            Certificate.objects.visible_to(self.request.user)
-            .with_status()
-            .select_related("completion__enrollment__user")
-            .order_by("-created_at")
-        )
+        return register_rows(self.request.user)
 
     def get_filename(self):
         return f"certificates-{timezone.localdate().isoformat()}"

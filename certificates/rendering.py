@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import segno
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from weasyprint import CSS, HTML
@@ -108,12 +108,12 @@ def render(template: CertificateTemplate, content: CertificateContent) -> bytes:
 
 def render_sample(template: CertificateTemplate) -> bytes:
     """``template`` printed with made-up data, for its preview in the admin."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     sample = CertificateContent(
         code="SAMPLE-0000-0000-0000-0000-0000",
         verification_url="https://example.com/certificates/verify/SAMPLE/",
         completed_on=today,
-        expires_on=today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29) else today,
+        expires_on=today + datetime.timedelta(days=365),
         score=92,
         language=template.language if template.language != "both" else "fa",
         printed_names={
@@ -166,7 +166,8 @@ def placeholder_values(content: CertificateContent, language: str) -> dict[str, 
 
 def percent(value: int, language: str) -> str:
     """``value`` per cent as the language writes it: 92% or ۹۲٪."""
-    return f"{local_digits(value)}٪" if language == "fa" else f"{local_digits(value)}%"
+    sign = "٪" if language == "fa" else "%"
+    return f"{local_digits(value)}{sign}"
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> SafeString:
