@@ -368,6 +368,12 @@ class Certificate(models.Model):
     def holder(self) -> AbstractBaseUser:
         return self.completion.enrollment.user
 
+    @property
+    def name_fell_back(self) -> bool:
+        """Whether the profile had the name in only one script, so that one is printed in every language."""
+        names = [printed.get("name") for printed in self.printed_names.values()]
+        return len(names) > 1 and len(set(names)) == 1
+
     def status_on(self, on: datetime.date | None = None) -> Certificate.Status:
         """Where this certificate stands on ``on`` (today); the same rules as ``with_status``."""
         on = on or timezone.localdate()

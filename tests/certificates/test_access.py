@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from certificates import issuing
-from courses.testing import make_user
+from courses.testing import make_course, make_user
 from demo.roles import set_up_groups
 
 from .conftest import complete
@@ -52,8 +52,6 @@ def test_the_dashboard_and_course_page_list_current_and_past_certificates(client
 
 
 def test_trainers_download_a_zip_filtered_by_course(trainer_client, certificate, english_learner, index):
-    from courses.testing import make_course
-
     other_course = make_course(index, "Another course")
     issuing.issue_for_completion(complete(english_learner, other_course))
 

@@ -5,14 +5,16 @@ import threading
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connection
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 
 from certificates import issuing
 from certificates.models import Certificate, CertificateChanged, CertificateEvent, CertificateTemplate
 from courses.models import Enrollment, StaffProfile
 from courses.progress import LessonVisit, record_attempt
-from courses.testing import query_dict, quiz_answers
+from courses.testing import make_user, query_dict, quiz_answers
 
 from .conftest import complete
 
@@ -46,8 +48,6 @@ def test_completing_a_course_issues_a_persian_certificate(
 
 
 def test_the_language_defaults_to_the_sites(course, settings):
-    from courses.testing import make_user
-
     settings.LANGUAGE_CODE = "fa"
     certificate = issuing.issue_for_completion(complete(make_user("nobody", first_name="No", last_name="Body"), course))
 
@@ -77,8 +77,6 @@ def test_an_issued_certificate_does_not_change_with_its_template_or_the_holders_
 
 
 def test_a_reissue_supersedes_and_is_logged(completion, persian_learner, trainer_client):
-    from django.contrib.auth import get_user_model
-
     trainer = get_user_model().objects.get(username="trainer")
     first = issuing.issue_for_completion(completion)
     StaffProfile.objects.filter(user=persian_learner).update(persian_name="سارا رضائی")
@@ -118,8 +116,6 @@ def test_a_render_failure_leaves_it_pending_and_a_retry_issues_it(completion):
     assert certificate.state == Certificate.State.PENDING
     assert "Pango fell over" in certificate.error
     assert not certificate.pdf
-
-    from django.core.management import call_command
 
     call_command("issue_certificates", stdout=None)  # the test settings run queued tasks at once
 
@@ -166,8 +162,6 @@ def test_concurrent_issues_for_one_completion_give_one_certificate(index, persia
 
 
 def test_the_database_refuses_a_second_certificate_for_a_completion(completion):
-    from django.db import IntegrityError, transaction
-
     issuing.issue_for_completion(completion)
     with pytest.raises(IntegrityError), transaction.atomic():
         Certificate.objects.create(
@@ -194,11 +188,19 @@ def test_no_email_by_default(completion):
 
 
 def test_revocation_is_logged_with_who_and_why(completion, trainer_client):
-    from django.contrib.auth import get_user_model
-
     trainer = get_user_model().objects.get(username="trainer")
     certificate = issuing.issue_for_completion(completion)
     issuing.revoke(certificate, by=trainer, reason="Exam fraud")
 
     assert certificate.status_on() == Certificate.Status.REVOKED
     assert certificate.events.filter(action="revoked", actor=trainer, reason="Exam fraud").exists()
+
+
+def test_a_missing_persian_name_falls_back_to_the_latin_one_visibly(course, trainer_client):
+    user = make_user("ali", first_name="Ali", last_name="Rad", profile={"preferred_language": "fa"})
+    certificate = issuing.issue_for_completion(complete(user, course))
+
+    assert certificate.holder_name == "Ali Rad"
+    assert certificate.name_fell_back
+    page = trainer_client.get(f"/admin/certificates/{certificate.pk}/").content.decode()
+    assert "in one script only" in page

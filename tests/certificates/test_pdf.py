@@ -9,6 +9,7 @@ from django.utils import translation
 from PIL import Image
 
 from certificates import issuing
+from certificates.rendering import BundledFilesFetcher
 from courses.formatting import local_digits
 from courses.testing import translate
 
@@ -81,8 +82,6 @@ def test_the_pdf_is_pdf_a_3b_on_a4(persian_learner, course):
 
 
 def test_the_renderer_fetches_nothing_but_bundled_files_and_media():
-    from certificates.rendering import BundledFilesFetcher
-
     fetcher = BundledFilesFetcher()
     assert fetcher.fetch("bundled:fonts/Vazirmatn-Regular.ttf").read()[:4] == b"\x00\x01\x00\x00"
     for url in ["http://169.254.169.254/latest/meta-data/", "file:///etc/passwd", "bundled:../../../settings.py"]:
