@@ -86,7 +86,7 @@ def _write_contents(certificate: Certificate) -> None:
     certificate.language = _language_of(profile)
     titles = {
         page.locale.language_code: page.title
-        for page in enrollment.course.get_translations(inclusive=True).select_related("locale")
+        for page in enrollment.course.get_translations(inclusive=True).live().select_related("locale")
     }
     certificate.printed_names = {
         code: {
