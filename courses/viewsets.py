@@ -205,9 +205,29 @@ class StaffProfileIndexView(model_views.IndexView):
         return StaffProfile.objects.select_related("user", "manager")
 
 
+class StaffHistoryView(model_views.InspectView):
+    """A learner's profile and full training history: every course, cycle, completion and attempt."""
+
+    template_name = "courses/admin/staff_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["enrollments"] = (
+            Enrollment.objects.visible_to(self.request.user)
+            .filter(user=self.object.user)
+            .with_status()
+            .select_related("course", "rule", "assigned_by")
+            .prefetch_related("cycles", "completions", "attempts__activity")
+            .order_by("course__title")
+        )
+        return context
+
+
 class StaffProfileViewSet(ModelViewSet):
     model = StaffProfile
     index_view_class = StaffProfileIndexView
+    inspect_view_class = StaffHistoryView
+    inspect_view_enabled = True
     icon = "group"
     menu_hook = TRAINING_MENU_HOOK
     menu_order = 110

@@ -62,6 +62,11 @@ class SubmissionError(Exception):
         self.status = status
         super().__init__("; ".join(str(message) for message in self.errors.values()))
 
+    @property
+    def general_error(self) -> str | None:
+        """The message about the submission as a whole, if any."""
+        return self.errors.get("__all__")
+
 
 @dataclass
 class ActivityState:

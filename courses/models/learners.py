@@ -311,6 +311,13 @@ class Enrollment(models.Model):
         cycles = sorted(self.cycles.all(), key=lambda cycle: cycle.number, reverse=True)
         return [(cycle, completions.get(cycle.number)) for cycle in cycles]
 
+    def full_history(self) -> list[tuple[Cycle, CourseCompletion | None, list[Attempt]]]:
+        """:meth:`history` with each cycle's attempts, newest first. Prefetch ``attempts`` too."""
+        attempts: dict[int, list[Attempt]] = {}
+        for attempt in self.attempts.all():
+            attempts.setdefault(attempt.cycle, []).append(attempt)
+        return [(cycle, completion, attempts.get(cycle.number, [])) for cycle, completion in self.history()]
+
 
 class Cycle(models.Model):
     """One cycle of an enrolment: the first time through a course, or a refresher.
