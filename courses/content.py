@@ -200,9 +200,12 @@ def _install_onboarding_path(modules: list[TrainingModuleConfig], locale: Locale
     }
     if not courses:
         return
+    with translation.override("fa"):
+        persian_name = gettext("Onboarding")
     with translation.override(locale.language_code):
         rule = AssignmentRule(
             name=gettext("Onboarding"),
+            persian_name=persian_name,
             audience=AssignmentRule.Audience.HIRED_SINCE,
             hired_since=timezone.localdate() - datetime.timedelta(days=get_setting("NEW_HIRE_DAYS")),
             due_from=AssignmentRule.DueFrom.HIRE_DATE,

@@ -378,6 +378,10 @@ class RuleProgress:
     valid: int
     total: int
 
+    @property
+    def name(self) -> str:
+        return self.rule.name_for(get_language())
+
 
 def rule_progress(enrollments: Iterable[Enrollment]) -> list[RuleProgress]:
     """For each assignment rule behind ``enrollments`` (annotated by ``with_status``), how many are valid."""
