@@ -1,5 +1,6 @@
 """StreamField blocks: the lesson content blocks and the quiz question blocks."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -108,15 +109,23 @@ class QuizChoiceBlock(blocks.StructBlock):
     )
 
 
+EMPTY_CHOICE = {"text": "", "correct": False, "feedback": ""}
+
+
 class ChoiceQuestionBlock(blocks.StructBlock):
     prompt = blocks.TextBlock(label=_("Question"))
-    choices = blocks.ListBlock(QuizChoiceBlock(), min_num=2, label=_("Answers"))
+    # A new question starts with two empty answers, the fewest it can have. The fewest is
+    # checked on saving rather than with ``min_num``, which the editor shows as an error
+    # from the moment a new, empty form opens.
+    choices = blocks.ListBlock(QuizChoiceBlock(), default=[EMPTY_CHOICE, EMPTY_CHOICE], label=_("Answers"))
 
     #: Whether the learner may tick several answers.
     multiple = False
 
     def clean(self, value):
         value = super().clean(value)
+        if len(value["choices"]) < 2 and not self.is_deferred_validation:
+            raise StructBlockValidationError(block_errors={"choices": ValidationError(_("Give at least two answers."))})
         correct = sum(1 for choice in value["choices"] if choice["correct"])
         if self.multiple and correct == 0:
             raise StructBlockValidationError(
@@ -143,9 +152,37 @@ class MultipleChoiceQuestionBlock(ChoiceQuestionBlock):
         label = _("Multiple choice")
 
 
+class TruthBlock(blocks.FieldBlock):
+    """Whether a statement is true, picked from the two choices "True" and "False"; stored as a boolean.
+
+    Stored values are the booleans an earlier checkbox stored, so existing content reads unchanged.
+    """
+
+    def __init__(self, required=True, help_text=None, **kwargs):
+        self.field = forms.ChoiceField(
+            choices=[("true", _("True")), ("false", _("False"))],
+            widget=forms.RadioSelect,
+            required=required,
+            help_text=help_text,
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return None if value is None else bool(value)
+
+    def value_for_form(self, value):
+        return "" if value is None else ("true" if value else "false")
+
+    def value_from_form(self, value):
+        return {"true": True, "false": False}.get(value)
+
+    class Meta:
+        icon = "tick"
+
+
 class TrueFalseQuestionBlock(blocks.StructBlock):
     statement = blocks.TextBlock(label=_("Statement"))
-    is_true = blocks.BooleanBlock(required=False, label=_("The statement is true"))
+    is_true = TruthBlock(label=_("Right answer"))
     feedback = blocks.TextBlock(
         required=False, label=_("Explanation"), help_text=_("Shown to learners after they answer.")
     )
@@ -159,6 +196,3 @@ class QuizQuestionsBlock(blocks.StreamBlock):
     single_choice = SingleChoiceQuestionBlock()
     multiple_choice = MultipleChoiceQuestionBlock()
     true_false = TrueFalseQuestionBlock()
-
-    class Meta:
-        min_num = 1

@@ -9,10 +9,10 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
+from courses.activity_chooser import ActivityChooserViewSet
 from courses.models import Activity, learner_records_under
 from courses.viewsets import (
     ActivitiesMenu,
-    ActivityChooserViewSet,
     EnrollmentViewSet,
     LearningPathViewSet,
     QuizViewSet,
