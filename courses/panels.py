@@ -22,7 +22,9 @@ class TranslationsPanel(Panel):
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
-            translations = {page.locale_id: page for page in self.instance.get_translations(inclusive=True)}
+            translations = {
+                page.locale_id: page for page in self.instance.get_translations(inclusive=True).select_related("locale")
+            }
             languages = [
                 {
                     "name": locale.get_display_name(),
