@@ -31,6 +31,9 @@ from courses.models import Activity
 
 #: The query parameter naming an activity type, as ``app_label.model_name``.
 TYPE_PARAMETER = "activity_type"
+#: The creation forms' prefix: it keeps their fields' ids apart from those of the search
+#: form and of the lesson's own form, on the same page.
+FORM_PREFIX = "new-activity"
 
 
 def type_key(model: type[Model]) -> str:
@@ -78,6 +81,8 @@ class ActivityFilterForm(LocaleFilterMixin, BaseFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[TYPE_PARAMETER].choices = [("", _("All types")), *type_choices(activity_types())]
+        if "locale" in self.fields:
+            self.fields["locale"].label = _("Language")
 
     def filter(self, objects):
         search_query = self.cleaned_data.get("q")
@@ -130,16 +135,15 @@ class ActivityCreationMixin:
     def get_creation_form(self, model: type[Activity] | None = None, data=None):
         model = model or self.activity_model
         if model is None:
-            return ActivityTypeForm(data, types=activity_types(self.request.user, "add"))
+            return ActivityTypeForm(data, types=activity_types(self.request.user, "add"), prefix=FORM_PREFIX)
         form_class = creation_panel(model).get_form_class()
         instance = model(locale=self.content_locale)
-        # The prefix keeps its fields' ids apart from those of the lesson's own form, on the same page.
         return form_class(
             data,
             self.request.FILES if data else None,
             instance=instance,
             for_user=self.request.user,
-            prefix="new-activity",
+            prefix=FORM_PREFIX,
         )
 
     @cached_property
@@ -231,6 +235,8 @@ class ActivityChooserViewSet(ChooserViewSet):
     choose_view_class = ActivityChooseView
     choose_results_view_class = ActivityChooseResultsView
     create_view_class = ActivityCreateView
+    # Wagtail's own defaults for these are translated once, at import, in the default language.
+    search_tab_label = _("Search")
     creation_tab_label = _("New activity")
     preserve_url_parameters = ["multiple", "locale"]
     # Creation has its own forms (see ActivityCreationMixin); this turns on the tab.

@@ -2,11 +2,16 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import blocks
+from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
+
+from courses.formatting import local_digits
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
 
@@ -22,6 +27,40 @@ def stream_from_content(model, field_name: str, raw: list[dict]) -> blocks.Strea
         stream_block,
         [(item["type"], stream_block.child_blocks[item["type"]].to_python(item["value"])) for item in raw],
     )
+
+
+class ListBlockOfAtLeast(blocks.ListBlock):
+    """A list that needs at least ``at_least`` items: a new one starts with that many empty items,
+    and the count is checked on saving.
+
+    Wagtail's ``min_num`` does the checking in the editor instead, where it shows as an error
+    from the moment a new, empty list opens, before anything is typed.
+    """
+
+    def __init__(self, child_block, at_least: int, **kwargs):
+        super().__init__(child_block, **kwargs)
+        self.at_least = at_least
+        if "default" not in kwargs:
+            empty = self.child_block.get_prep_value(self.child_block.get_default())
+            self.meta.default = [empty] * at_least
+
+    def clean(self, value):
+        value = self.normalize(value)
+        too_few = None
+        if len(value) < self.at_least and not self.is_deferred_validation:
+            too_few = ValidationError(
+                ngettext("Add at least %(count)s item.", "Add at least %(count)s items.", self.at_least)
+                % {"count": local_digits(self.at_least)}
+            )
+        try:
+            cleaned = super().clean(value)
+        except ListBlockValidationError as error:
+            if too_few:
+                error.non_block_errors.append(too_few)
+            raise
+        if too_few:
+            raise ListBlockValidationError(non_block_errors=ErrorList([too_few]))
+        return cleaned
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -41,7 +80,7 @@ class CalloutBlock(blocks.StructBlock):
 
 class KeyTakeawaysBlock(blocks.StructBlock):
     heading = blocks.CharBlock(required=False, label=_("Heading"))
-    items = blocks.ListBlock(blocks.CharBlock(label=_("Takeaway")), min_num=1, label=_("Takeaways"))
+    items = ListBlockOfAtLeast(blocks.CharBlock(label=_("Takeaway")), at_least=1, label=_("Takeaways"))
 
     class Meta:
         icon = "list-ul"
@@ -79,7 +118,7 @@ class DialogueBlock(blocks.StructBlock):
     """A short exchange between a customer and a member of staff: a script to model."""
 
     title = blocks.CharBlock(required=False, label=_("Title"))
-    lines = blocks.ListBlock(DialogueLineBlock(), min_num=2, label=_("Lines"))
+    lines = ListBlockOfAtLeast(DialogueLineBlock(), at_least=2, label=_("Lines"))
 
     class Meta:
         icon = "comment"
@@ -109,23 +148,15 @@ class QuizChoiceBlock(blocks.StructBlock):
     )
 
 
-EMPTY_CHOICE = {"text": "", "correct": False, "feedback": ""}
-
-
 class ChoiceQuestionBlock(blocks.StructBlock):
     prompt = blocks.TextBlock(label=_("Question"))
-    # A new question starts with two empty answers, the fewest it can have. The fewest is
-    # checked on saving rather than with ``min_num``, which the editor shows as an error
-    # from the moment a new, empty form opens.
-    choices = blocks.ListBlock(QuizChoiceBlock(), default=[EMPTY_CHOICE, EMPTY_CHOICE], label=_("Answers"))
+    choices = ListBlockOfAtLeast(QuizChoiceBlock(), at_least=2, label=_("Answers"))
 
     #: Whether the learner may tick several answers.
     multiple = False
 
     def clean(self, value):
         value = super().clean(value)
-        if len(value["choices"]) < 2 and not self.is_deferred_validation:
-            raise StructBlockValidationError(block_errors={"choices": ValidationError(_("Give at least two answers."))})
         correct = sum(1 for choice in value["choices"] if choice["correct"])
         if self.multiple and correct == 0:
             raise StructBlockValidationError(

@@ -9,8 +9,8 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 from wagtail.users.models import UserProfile
 
 from courses.admin_display import readable
-from courses.models import Enrollment, QuizActivity, ReflectionActivity, StaffProfile
-from courses.testing import make_course, make_lesson, make_quiz, make_reflection, make_user, translate
+from courses.models import Enrollment, LessonPage, QuizActivity, ReflectionActivity, StaffProfile
+from courses.testing import make_course, make_lesson, make_quiz, make_reflection, translate
 
 # The activity chooser
 
@@ -52,11 +52,13 @@ def test_the_activity_chooser_offers_a_new_activity_of_each_type(trainer_client)
     html = response.json()["html"]
     assert "New activity" in html
     for model in ["courses.quizactivity", "courses.reflectionactivity", "angry_customer.scenarioactivity"]:
-        assert f'name="activity_type" value="{model}"' in html
+        assert f'name="new-activity-activity_type" value="{model}"' in html
 
 
 def test_choosing_a_type_shows_its_form_and_creates_nothing(trainer_client):
-    response = trainer_client.post("/admin/activity_chooser/create/", {"activity_type": "courses.reflectionactivity"})
+    response = trainer_client.post(
+        "/admin/activity_chooser/create/", {"new-activity-activity_type": "courses.reflectionactivity"}
+    )
 
     data = response.json()
     assert data["step"] == "reshow_creation_form"
@@ -99,7 +101,7 @@ def test_an_incomplete_new_activity_comes_back_with_its_errors(trainer_client):
 
 
 def test_an_unknown_activity_type_is_refused(trainer_client):
-    response = trainer_client.post("/admin/activity_chooser/create/", {"activity_type": "auth.user"})
+    response = trainer_client.post("/admin/activity_chooser/create/", {"new-activity-activity_type": "auth.user"})
 
     assert response.json()["step"] == "reshow_creation_form"
     assert "Select a valid choice" in response.json()["htmlFragment"]
@@ -156,14 +158,18 @@ def test_a_choice_question_needs_two_answers_when_saved(trainer_client):
     )
 
     assert response.status_code == 200
-    assert "Give at least two answers." in response.text
+    assert "Add at least 2 items." in response.text
     assert not QuizActivity.objects.exists()
 
 
-def test_a_new_choice_question_starts_with_two_empty_answers():
-    block = QuizActivity._meta.get_field("questions").stream_block.child_blocks["single_choice"]
+def test_new_lists_start_with_as_many_empty_items_as_they_need():
+    questions = QuizActivity._meta.get_field("questions").stream_block.child_blocks
+    lesson_blocks = LessonPage._meta.get_field("body").stream_block.child_blocks
 
-    assert [choice["text"] for choice in block.get_default()["choices"]] == ["", ""]
+    assert [choice["text"] for choice in questions["single_choice"].get_default()["choices"]] == [None, None]
+    assert len(questions["multiple_choice"].get_default()["choices"]) == 2
+    assert len(lesson_blocks["dialogue"].get_default()["lines"]) == 2
+    assert len(lesson_blocks["key_takeaways"].get_default()["items"]) == 1
 
 
 # Course times
@@ -286,3 +292,21 @@ def test_readable_values_are_words_blanks_and_local_times():
     assert [readable(True), readable(False), readable(None)] == ["Yes", "No", ""]
     with timezone.override("Asia/Tehran"):
         assert readable(moment) == "24 November 2026, 00:15"
+
+
+@pytest.mark.parametrize(
+    "activity_type",
+    [
+        "courses.quizactivity",
+        "courses.reflectionactivity",
+        "active_listening.listeningactivity",
+        "angry_customer.scenarioactivity",
+        "empowerment.empowermentactivity",
+    ],
+)
+def test_every_activity_type_can_be_started_from_the_chooser(trainer_client, activity_type):
+    response = trainer_client.post("/admin/activity_chooser/create/", {"new-activity-activity_type": activity_type})
+
+    fragment = response.json()["htmlFragment"]
+    assert 'name="new-activity-title"' in fragment
+    assert "go_live_at" not in fragment
