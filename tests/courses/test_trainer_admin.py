@@ -108,6 +108,24 @@ def test_an_unknown_activity_type_is_refused(trainer_client):
     assert trainer_client.post("/admin/activity_chooser/create/?activity_type=auth.user", {}).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "activity_type",
+    [
+        "courses.quizactivity",
+        "courses.reflectionactivity",
+        "active_listening.listeningactivity",
+        "angry_customer.scenarioactivity",
+        "empowerment.empowermentactivity",
+    ],
+)
+def test_every_activity_type_can_be_started_from_the_chooser(trainer_client, activity_type):
+    response = trainer_client.post("/admin/activity_chooser/create/", {"new-activity-activity_type": activity_type})
+
+    fragment = response.json()["htmlFragment"]
+    assert 'name="new-activity-title"' in fragment
+    assert "go_live_at" not in fragment
+
+
 # The quiz form
 
 
@@ -292,21 +310,3 @@ def test_readable_values_are_words_blanks_and_local_times():
     assert [readable(True), readable(False), readable(None)] == ["Yes", "No", ""]
     with timezone.override("Asia/Tehran"):
         assert readable(moment) == "24 November 2026, 00:15"
-
-
-@pytest.mark.parametrize(
-    "activity_type",
-    [
-        "courses.quizactivity",
-        "courses.reflectionactivity",
-        "active_listening.listeningactivity",
-        "angry_customer.scenarioactivity",
-        "empowerment.empowermentactivity",
-    ],
-)
-def test_every_activity_type_can_be_started_from_the_chooser(trainer_client, activity_type):
-    response = trainer_client.post("/admin/activity_chooser/create/", {"new-activity-activity_type": activity_type})
-
-    fragment = response.json()["htmlFragment"]
-    assert 'name="new-activity-title"' in fragment
-    assert "go_live_at" not in fragment
