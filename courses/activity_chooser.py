@@ -10,7 +10,6 @@ Wagtail's chooser script shows each response in the tab without leaving the less
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -202,18 +201,9 @@ class ActivityCreateView(ActivityCreationMixin, chooser_views.CreateView):
         form = self.get_creation_form(data=request.POST)
         if not form.is_valid():
             return self.reshow(form)
-        policy = model.snippet_viewset.permission_policy
-        if not policy.user_has_permission(request.user, "add"):
-            raise PermissionDenied
-        action = CreateAction(
-            form.instance,
-            user=request.user,
-            form=form,
-            publish=policy.user_has_permission(request.user, "publish"),
-        )
-        activity = action.execute()
-        if action.publish:
-            action.revision.publish(user=request.user)
+        # activity_model has checked that the user may add this type.
+        publish = model.snippet_viewset.permission_policy.user_has_permission(request.user, "publish")
+        activity = CreateAction(form.instance, user=request.user, form=form, publish=publish).execute()
         return self.get_chosen_response(activity)
 
     def reshow(self, form, model: type[Activity] | None = None):

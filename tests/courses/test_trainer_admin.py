@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 from wagtail.users.models import UserProfile
 
@@ -86,7 +87,8 @@ def test_an_activity_created_in_the_chooser_is_published_in_the_lesson_language_
     assert data["result"]["id"] == str(reflection.pk)
     assert data["result"]["title"] == "Your worst call"
     assert (reflection.live, reflection.locale, reflection.min_words) == (True, fa, 10)
-    assert reflection.latest_revision is not None
+    actions = ModelLogEntry.objects.for_instance(reflection).values_list("action", flat=True)
+    assert sorted(actions) == ["wagtail.create", "wagtail.publish"]
 
 
 def test_an_incomplete_new_activity_comes_back_with_its_errors(trainer_client):
