@@ -36,6 +36,7 @@ FORM_PREFIX = "new-activity"
 
 
 def type_key(model: type[Model]) -> str:
+    """How forms and URLs name an activity type: ``app_label.model_name``."""
     return model._meta.label_lower
 
 
@@ -64,6 +65,7 @@ def creation_panel(model: type[Activity]) -> ObjectList:
 
 
 def type_choices(types: dict[str, type[Activity]]) -> list[tuple[str, str]]:
+    """Form choices for ``types``: each type's key and its name."""
     return [(key, capfirst(model._meta.verbose_name)) for key, model in types.items()]
 
 
@@ -104,6 +106,8 @@ class ActivityTypeForm(forms.Form):
 
 
 class ActivityListingMixin:
+    """The chooser's listing: searchable, filtered by type, by title, with each activity's type and status."""
+
     filter_form_class = ActivityFilterForm
     ordering = ["title", "pk"]
 

@@ -46,6 +46,7 @@ class ReadableColumn(Column):
 
     @classmethod
     def from_column(cls, column: Column) -> ReadableColumn:
+        """The same column as ``column``, writing its values readably."""
         return cls(
             column.name,
             label=column.label,
