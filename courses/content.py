@@ -139,7 +139,7 @@ def _install_course(
             title=course_data["title"],
             slug=course_data["slug"],
             summary=course_data["summary"],
-            estimated_minutes=course_data["estimated_minutes"],
+            estimated_minutes=course_data.get("estimated_minutes"),
             body=course_data.get("body", []),
             translation_key=course_key,
             locale=locale,
