@@ -44,6 +44,8 @@ def test_a_host_base_template_gets_the_training_navigation_and_content(host_base
     assert 'class="skip-link"' not in html
 
 
-def test_the_dashboard_and_login_wear_the_host_look_too(host_base, learner_client):
+def test_the_dashboard_and_login_wear_the_host_look_too(host_base, index, learner_client):
     assert "Host site" in Client().get("/accounts/login/").content.decode()
-    assert "Host site" in learner_client.get("/my-training/").content.decode()
+    dashboard = learner_client.get("/my-training/").content.decode()
+    assert "Host site" in dashboard
+    assert f'<a href="{index.url}">Browse the courses</a>' in dashboard
