@@ -49,3 +49,11 @@ def test_the_dashboard_and_login_wear_the_host_look_too(host_base, index, learne
     dashboard = learner_client.get("/my-training/").content.decode()
     assert "Host site" in dashboard
     assert f'<a href="{index.url}">Browse the courses</a>' in dashboard
+
+
+def test_a_site_in_one_language_has_no_language_switcher(settings, client, course):
+    assert 'class="language-switcher"' in client.get(course.url).content.decode()
+
+    settings.LANGUAGES = settings.WAGTAIL_CONTENT_LANGUAGES = [("en", "English")]
+
+    assert 'class="language-switcher"' not in client.get(course.url).content.decode()
