@@ -7,6 +7,8 @@ so ``manage.py check`` names each missing setting with a hint, one message per s
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.apps import apps
 from django.conf import global_settings, settings
 from django.core.checks import Error, Tags, Warning, register
@@ -128,9 +130,15 @@ def _check_dashboard_url() -> list[Error]:
 
 
 def _leads_to_a_view(url: str) -> bool:
-    """Whether ``url`` (a path or a URL name) resolves to a view other than Wagtail's page serving."""
+    """Whether ``url`` (a path or a URL name) resolves to a view other than Wagtail's page serving.
+
+    A URL on another host (a single sign-on service, say) is taken on trust.
+    """
     try:
-        match = resolve(resolve_url(url).split("?")[0])
+        target = urlsplit(resolve_url(url))
+        if target.netloc:
+            return True
+        match = resolve(target.path)
     except (NoReverseMatch, Resolver404):
         return False
     return match.url_name != "wagtail_serve"

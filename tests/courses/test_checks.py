@@ -129,6 +129,13 @@ def test_the_readme_urls_and_login_redirect_pass(urlconf, settings):
     assert checks.check_urls(None) == []
 
 
+def test_a_login_on_another_host_is_taken_on_trust(urlconf, settings):
+    urlconf(COMPLETE)
+    settings.LOGIN_URL = "https://sso.example.com/login"
+
+    assert checks.check_urls(None) == []
+
+
 def test_the_dashboard_read_as_burmese_is_named(urlconf, settings):
     urlconf(COMPLETE)
     settings.LANGUAGES = [("en", "English"), ("my", "Burmese")]
