@@ -23,6 +23,7 @@ from __future__ import annotations
 import tomllib
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -75,7 +76,7 @@ def training_modules() -> list[TrainingModuleConfig]:
     return sorted(modules, key=lambda config: (config.module_order, config.label))
 
 
-def _content_path(module: TrainingModuleConfig, language_code: str):
+def _content_path(module: TrainingModuleConfig, language_code: str) -> Path | None:
     """The module's content file for a language: its own (``en-us``) or its generic one (``en``)."""
     for code in dict.fromkeys([language_code.lower(), language_code.lower().split("-")[0]]):
         path = module.content_dir / f"{code}.toml"
