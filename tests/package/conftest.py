@@ -126,12 +126,19 @@ class HostSite:
             server.wait(timeout=10)
 
 
+# Seconds spent on each stage, written after the test results.
+TIMINGS: dict[str, float] = {}
+
+
 @pytest.fixture(scope="session")
-def timings() -> Iterator[dict[str, float]]:
-    """Seconds spent on each stage, printed at the end of the run."""
-    measured: dict[str, float] = {}
-    yield measured
-    print("\nhost site timings (s): " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in measured.items()))
+def timings() -> dict[str, float]:
+    return TIMINGS
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if TIMINGS:
+        summary = ", ".join(f"{name} {seconds:.1f}" for name, seconds in TIMINGS.items())
+        terminalreporter.write_line(f"host site timings (s): {summary}")
 
 
 class Stopwatch:
