@@ -14,7 +14,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.ui.tables import BooleanColumn, Column, Table
@@ -137,12 +137,12 @@ def plan_tables(plan: ImportPlan) -> dict[str, Table]:
     """The preview's tables: the file's problems, or the accounts it creates and those it changes."""
     return {
         "errors_table": Table(
-            [Column("line", label=_("Line")), Column("message", label=_("Problem"))],
+            [Column("line", label=pgettext_lazy("of a file", "Line")), Column("message", label=_("Problem"))],
             plan.errors,
         ),
         "creates_table": Table(
             [
-                Column("line", label=_("Line")),
+                Column("line", label=pgettext_lazy("of a file", "Line")),
                 Column("username", label=_("Username")),
                 Column("first_name", label=_("First name")),
                 Column("last_name", label=_("Last name")),
@@ -157,7 +157,7 @@ def plan_tables(plan: ImportPlan) -> dict[str, Table]:
         ),
         "changes_table": Table(
             [
-                Column("line", accessor="row.line", label=_("Line")),
+                Column("line", accessor="row.line", label=pgettext_lazy("of a file", "Line")),
                 Column("username", accessor="row.username", label=_("Username")),
                 Column("describe", label=_("What changes")),
             ],
