@@ -21,7 +21,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, Table
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from courses.staff_import import MAX_FILE_BYTES, ImportPlan, apply_plan, plan_import
+from courses.staff_import import MAX_FILE_BYTES, ImportPlan, apply_plan, display_value, plan_import
 
 #: Where the session keeps the file between the preview and the confirmation.
 SESSION_KEY = "courses_staff_import"
@@ -133,6 +133,19 @@ class StaffImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVie
         return redirect(self.index_url_name)
 
 
+class FileValueColumn(Column):
+    """A value as the file writes it: dates as yyyy-mm-dd, whatever the admin's language."""
+
+    def get_value(self, instance):
+        return display_value(super().get_value(instance))
+
+
+class ChangesColumn(Column):
+    """What changes in an existing account, a line per field; the arrow follows the reading direction."""
+
+    cell_template_name = "courses/admin/staff_import_changes_cell.html"
+
+
 def plan_tables(plan: ImportPlan) -> dict[str, Table]:
     """The preview's tables: the file's problems, or the accounts it creates and those it changes."""
     return {
@@ -147,7 +160,7 @@ def plan_tables(plan: ImportPlan) -> dict[str, Table]:
                 Column("first_name", label=_("First name")),
                 Column("last_name", label=_("Last name")),
                 Column("email", label=_("Email")),
-                Column("hire_date", label=_("Hire date")),
+                FileValueColumn("hire_date", label=_("Hire date")),
                 Column("department", label=_("Department")),
                 Column("manager", label=_("Manager")),
                 Column("preferred_language", label=_("Language")),
@@ -159,7 +172,7 @@ def plan_tables(plan: ImportPlan) -> dict[str, Table]:
             [
                 Column("line", accessor="row.line", label=pgettext_lazy("of a file", "Line")),
                 Column("username", accessor="row.username", label=_("Username")),
-                Column("describe", label=_("What changes")),
+                ChangesColumn("changes", label=_("What changes")),
             ],
             plan.changes[:PREVIEW_ROWS],
         ),

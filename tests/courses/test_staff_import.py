@@ -309,7 +309,7 @@ def test_a_trainer_previews_then_confirms_an_import(trainer_client, upload):
     page = preview.content.decode()
     assert "2 to create, 1 to change, 0 unchanged, 0 to deactivate." in page
     assert "omid@example.com" in page
-    assert "first name: — → Bo" in page
+    assert "first name: <bdi>—</bdi> → <bdi>Bo</bdi>" in page
     assert not User.objects.filter(username="sara").exists()
 
     confirmed = trainer_client.post(reverse(IMPORT_URL), preview.context["form"].initial)
