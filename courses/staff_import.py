@@ -17,6 +17,9 @@ Contract:
   reason it is refused: a missing username, a duplicate username, an unknown manager, a manager
   loop (also through profiles on record), a bad date, language, email or ``active`` value, a
   value too long. A plan with any error imports nothing.
+* Planned for someone other than a superuser (``importer``, in the admin), a row that would change
+  a superuser's account (name, email, active) is refused, and superusers are never deactivated:
+  a new email address would let its owner reset the account's password.
 * :func:`apply_plan` writes a valid plan in one transaction, all or nothing. New accounts get an
   unusable password; the staff profiles are saved managers first, so the assignment rules their
   ``post_save`` signal applies see each person's whole chain of managers. Staff on record whose
@@ -34,7 +37,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -46,6 +49,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import StaffProfile
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 #: The largest file the admin accepts.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -219,8 +225,13 @@ class FileError(Exception):
         self.errors = errors
 
 
-def plan_import(content: bytes, *, deactivate_missing: bool = False) -> ImportPlan:
-    """Check ``content``, a CSV file, and plan what importing it changes; see the module's contract."""
+def plan_import(
+    content: bytes, *, deactivate_missing: bool = False, importer: AbstractBaseUser | None = None
+) -> ImportPlan:
+    """Check ``content``, a CSV file, and plan what importing it changes; see the module's contract.
+
+    ``importer`` is the person importing, in the admin; the command line imports with every right.
+    """
     try:
         rows, errors, ignored = read_rows(content)
     except FileError as error:
@@ -230,14 +241,20 @@ def plan_import(content: bytes, *, deactivate_missing: bool = False) -> ImportPl
     if errors:
         return ImportPlan(errors=sorted(errors, key=lambda error: error.line), ignored_columns=ignored)
     plan = ImportPlan(ignored_columns=ignored, user_ids=user_ids)
-    compare_with_records(plan, rows)
+    # Changing an account's email lets whoever controls the new address reset its password, so only a
+    # superuser may import changes to a superuser's account.
+    protect_superusers = importer is not None and not importer.is_superuser
+    compare_with_records(plan, rows, protect_superusers=protect_superusers)
+    if plan.errors:
+        return ImportPlan(errors=plan.errors, ignored_columns=ignored)
     if deactivate_missing:
         in_file = {row.username for row in rows}
+        active_staff = get_user_model().objects.filter(staff_profile__isnull=False, is_active=True)
+        if protect_superusers:
+            active_staff = active_staff.filter(is_superuser=False)
         plan.deactivations = sorted(
             username
-            for username in get_user_model()
-            .objects.filter(staff_profile__isnull=False, is_active=True)
-            .values_list(get_user_model().USERNAME_FIELD, flat=True)
+            for username in active_staff.values_list(get_user_model().USERNAME_FIELD, flat=True)
             if username not in in_file
         )
     return plan
@@ -469,8 +486,8 @@ def manager_errors(rows: list[StaffRow], user_ids: dict[str, int]) -> list[RowEr
     return errors
 
 
-def compare_with_records(plan: ImportPlan, rows: list[StaffRow]) -> None:
-    """Sort ``rows`` into the plan's creations, changes and unchanged rows."""
+def compare_with_records(plan: ImportPlan, rows: list[StaffRow], *, protect_superusers: bool) -> None:
+    """Sort ``rows`` into the plan's creations, changes and unchanged rows; refuse changes to protected accounts."""
     User = get_user_model()
     existing = {
         user.get_username(): user
@@ -506,7 +523,10 @@ def compare_with_records(plan: ImportPlan, rows: list[StaffRow]) -> None:
             for name, old in on_record.items()
             if row.value(name) is not None and row.value(name) != old
         ]
-        if changes or profile is None:
+        if protect_superusers and user.is_superuser and any(change.field in USER_FIELDS for change in changes):
+            message = gettext("“%(username)s” is a superuser: only a superuser can import changes to that account.")
+            plan.errors.append(RowError(row.line, message % {"username": row.username}))
+        elif changes or profile is None:
             plan.changes.append(RowChange(row, user.pk, changes, adds_profile=profile is None))
         else:
             plan.unchanged.append(row)

@@ -95,7 +95,7 @@ class StaffImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVie
     def preview(self, form: StaffImportForm):
         content = form.cleaned_data["file"].read()
         deactivate_missing = form.cleaned_data["deactivate_missing"]
-        plan = plan_import(content, deactivate_missing=deactivate_missing)
+        plan = plan_import(content, deactivate_missing=deactivate_missing, importer=self.request.user)
         if not plan.is_valid or not plan.has_changes:
             return self.show_plan(plan, form=form)
         upload = secrets.token_urlsafe()
@@ -120,7 +120,11 @@ class StaffImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVie
             messages.error(self.request, message)
             return redirect(self.import_url_name)
         with transaction.atomic():
-            plan = plan_import(pending["content"].encode(), deactivate_missing=pending["deactivate_missing"])
+            plan = plan_import(
+                pending["content"].encode(),
+                deactivate_missing=pending["deactivate_missing"],
+                importer=self.request.user,
+            )
             if not plan.is_valid or plan.fingerprint() != form.cleaned_data["fingerprint"]:
                 messages.warning(
                     self.request,

@@ -389,3 +389,29 @@ def test_a_manager_without_the_permission_cannot_import(client, index, upload):
     assert response.status_code in {302, 403}
     assert not User.objects.filter(username="sara").exists()
     assert reverse(IMPORT_URL) not in client.get(reverse("staff_profiles:index")).content.decode()
+
+
+def test_a_trainer_cannot_change_a_superusers_account_by_import(trainer_client, upload):
+    make_user("admin", email="admin@example.com", is_superuser=True, profile={"department": "IT"})
+    make_user("root", is_superuser=True, profile={})
+    before = tables()
+
+    refused = trainer_client.post(reverse(IMPORT_URL), {"file": upload(csv_file("admin,,,me@evil.example,,IT,,,"))})
+    # The profile of a superuser is HR's data like anyone's; superusers are not deactivated either.
+    allowed = trainer_client.post(
+        reverse(IMPORT_URL),
+        {"file": upload(csv_file("admin,,,admin@example.com,,Support,,,")), "deactivate_missing": "on"},
+    )
+
+    assert "“admin” is a superuser: only a superuser can import changes to that account." in refused.content.decode()
+    assert allowed.context["plan"].deactivations == []
+    assert [change.row.username for change in allowed.context["plan"].changes] == ["admin"]
+    assert tables() == before
+
+
+def test_the_command_line_imports_changes_to_superusers(db, tmp_path):
+    make_user("admin", email="admin@example.com", is_superuser=True, profile={})
+
+    import_file(tmp_path, csv_file("admin,,,it@example.com,,IT,,,"))
+
+    assert User.objects.get(username="admin").email == "it@example.com"
