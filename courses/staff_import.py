@@ -20,10 +20,12 @@ Contract:
 * Planned for someone other than a superuser (``importer``, in the admin), a row that would change
   a superuser's account (name, email, active) is refused, and superusers are never deactivated:
   a new email address would let its owner reset the account's password.
-* :func:`apply_plan` writes a valid plan in one transaction, all or nothing. New accounts get an
-  unusable password; the staff profiles are saved managers first, so the assignment rules their
-  ``post_save`` signal applies see each person's whole chain of managers. Staff on record whose
-  team changes without their own row changing are picked up by the next daily sweep.
+* :func:`apply_plan` writes a valid plan in one transaction, all or nothing, in bulk. New accounts
+  get an unusable password. Bulk writes send no ``post_save``, so instead of the assignment rules
+  that saving one profile applies, the rules are applied once, for everyone, after the writes: by
+  then every chain of managers in the file is complete, and staff whose team changed because
+  their manager's row changed are enrolled too. Importing 5,000 people one save at a time, each
+  applying the rules, took minutes; this takes seconds.
 * Importing the same file again plans no creation and no change, and writes nothing.
 """
 
@@ -35,8 +37,10 @@ import hashlib
 import io
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import batched
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -44,10 +48,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from courses.assignments import apply_assignment_rules
 from courses.models import StaffProfile
 
 if TYPE_CHECKING:
@@ -265,48 +271,59 @@ def apply_plan(plan: ImportPlan) -> None:
     """Write ``plan``: create and change accounts and staff profiles, deactivate the missing. All or nothing."""
     if not plan.is_valid:
         raise ValueError("A plan with errors cannot be applied.")
+    if not plan.has_changes:
+        return
     User = get_user_model()
-    user_ids = dict(plan.user_ids)
-    for row in plan.creates:
-        user = User(**{User.USERNAME_FIELD: row.username}, **{name: row.value(name) for name in USER_FIELDS})
+    new_users = [User(**{User.USERNAME_FIELD: row.username}) for row in plan.creates]
+    for user, row in zip(new_users, plan.creates, strict=True):
+        for name in USER_FIELDS:
+            setattr(user, name, row.value(name))
         user.set_unusable_password()
-        user.save()
-        user_ids[row.username] = user.pk
+    User.objects.bulk_create(new_users)
+    # Read back rather than rely on bulk_create setting primary keys, which not every database does.
+    user_ids = plan.user_ids | existing_user_ids(row.username for row in plan.creates)
 
-    changes = {change.row.username: change for change in plan.changes}
-    users = {
-        user.pk: user
-        for user in in_batches(User.objects.select_related("staff_profile"), "pk", [c.user_id for c in plan.changes])
-    }
+    new_profiles = [filled_profile(StaffProfile(user_id=user_ids[row.username]), row, user_ids) for row in plan.creates]
+    # Changes are written grouped by field and new value: an HR export mostly moves many people to
+    # the same few departments and managers, and Django's bulk_update is slow for thousands of rows.
+    user_updates: dict[tuple[str, Any], list[int]] = defaultdict(list)
+    profile_updates: dict[tuple[str, Any], list[int]] = defaultdict(list)
     for change in plan.changes:
-        user_fields = [c.field for c in change.changes if c.field in USER_FIELDS]
-        if user_fields:
-            user = users[change.user_id]
-            for name in user_fields:
-                setattr(user, name, change.row.value(name))
-            user.save(update_fields=user_fields)
+        if change.adds_profile:
+            new_profiles.append(filled_profile(StaffProfile(user_id=change.user_id), change.row, user_ids))
+        for field_change in change.changes:
+            if field_change.field in USER_FIELDS:
+                user_updates[field_change.field, field_change.new].append(change.user_id)
+            elif field_change.field == "manager" and not change.adds_profile:
+                profile_updates["manager_id", user_ids.get(field_change.new)].append(change.user_id)
+            elif not change.adds_profile:
+                profile_updates[field_change.field, field_change.new].append(change.user_id)
+    update_in_groups(User.objects.all(), "pk", user_updates)
+    StaffProfile.objects.bulk_create(new_profiles)
+    update_in_groups(StaffProfile.objects.all(), "user_id", profile_updates)
+    update_in_groups(User.objects.all(), User.USERNAME_FIELD, {("is_active", False): plan.deactivations})
 
-    to_save = [*plan.creates, *(c.row for c in plan.changes if c.adds_profile or profile_changed(c))]
-    for row in managers_first(to_save):
-        change = changes.get(row.username)
-        profile = StaffProfile(user_id=user_ids[row.username])
-        if change and not change.adds_profile:
-            profile = users[change.user_id].staff_profile
-        profile.hire_date = row.hire_date
-        profile.department = row.department
-        profile.manager_id = user_ids.get(row.manager)
-        profile.preferred_language = row.preferred_language
-        if row.persian_name is not None:
-            profile.persian_name = row.persian_name
-        profile.save()
-
-    for user in in_batches(User.objects.all(), User.USERNAME_FIELD, plan.deactivations):
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+    # Bulk writes send no post_save, so the rules that saving one profile applies are applied here, once
+    # and for everyone: when they run, every imported chain of managers is complete.
+    apply_assignment_rules()
 
 
-def profile_changed(change: RowChange) -> bool:
-    return any(c.field in PROFILE_FIELDS for c in change.changes)
+def filled_profile(profile: StaffProfile, row: StaffRow, user_ids: dict[str, int]) -> StaffProfile:
+    """``profile`` with the values of ``row``."""
+    profile.hire_date = row.hire_date
+    profile.department = row.department
+    profile.manager_id = user_ids.get(row.manager)
+    profile.preferred_language = row.preferred_language
+    if row.persian_name is not None:
+        profile.persian_name = row.persian_name
+    return profile
+
+
+def update_in_groups(queryset: QuerySet, key: str, groups: dict[tuple[str, Any], list]) -> None:
+    """Set each group's field to its value in the rows of ``queryset`` whose ``key`` is in the group."""
+    for (name, value), keys in groups.items():
+        for batch in batched(keys, LOOKUP_BATCH):
+            queryset.filter(**{f"{key}__in": batch}).update(**{name: value})
 
 
 # Reading the file
@@ -445,11 +462,10 @@ def parse_row(line: int, values: dict[str, str], *, has_persian_name: bool) -> t
 # Checking against the records
 
 
-def in_batches(queryset, field_name: str, values: Iterable) -> Iterator:
+def in_batches(queryset: QuerySet, field_name: str, values: Iterable) -> Iterator:
     """The objects of ``queryset`` whose ``field_name`` is among ``values``, a batch of values per query."""
-    values = list(values)
-    for start in range(0, len(values), LOOKUP_BATCH):
-        yield from queryset.filter(**{f"{field_name}__in": values[start : start + LOOKUP_BATCH]})
+    for batch in batched(values, LOOKUP_BATCH):
+        yield from queryset.filter(**{f"{field_name}__in": batch})
 
 
 def existing_user_ids(usernames: Iterable[str]) -> dict[str, int]:
@@ -530,18 +546,3 @@ def compare_with_records(plan: ImportPlan, rows: list[StaffRow], *, protect_supe
             plan.changes.append(RowChange(row, user.pk, changes, adds_profile=profile is None))
         else:
             plan.unchanged.append(row)
-
-
-def managers_first(rows: list[StaffRow]) -> list[StaffRow]:
-    """``rows`` ordered so that a manager's row comes before the rows of the people they manage."""
-    manager_of = {row.username: row.manager for row in rows}
-    depth: dict[str, int] = {}
-    for row in rows:
-        # Climb to someone whose depth is known, or whose manager is not among the rows (plans have no loops).
-        chain = [row.username]
-        while chain[-1] not in depth and manager_of[chain[-1]] in manager_of:
-            chain.append(manager_of[chain[-1]])
-        top = chain.pop()
-        for distance, username in enumerate(reversed(chain), start=depth.setdefault(top, 0) + 1):
-            depth[username] = distance
-    return sorted(rows, key=lambda row: depth[row.username])

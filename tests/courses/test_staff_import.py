@@ -415,3 +415,32 @@ def test_the_command_line_imports_changes_to_superusers(db, tmp_path):
     import_file(tmp_path, csv_file("admin,,,it@example.com,,IT,,,"))
 
     assert User.objects.get(username="admin").email == "it@example.com"
+
+
+def test_staff_whose_manager_moves_into_a_team_are_enrolled_without_a_row_of_their_own(course, tmp_path):
+    head = make_user("head", profile={})
+    mid = make_user("mid", profile={})
+    make_user("low", profile={"manager": mid})
+    rule = AssignmentRule.objects.create(
+        name="Head's team", audience=AssignmentRule.Audience.TEAM, manager=head, due_from="assigned"
+    )
+    AssignmentRuleCourse.objects.create(rule=rule, course=course, due_after_days=30)
+
+    import_file(tmp_path, csv_file("mid,,,,,,head,,"))
+
+    enrolled = set(Enrollment.objects.filter(course=course).values_list("user__username", flat=True))
+    assert enrolled == {"mid", "low"}
+
+
+def test_deactivated_staff_stop_being_chased_and_keep_their_records(course, tmp_path):
+    rule = AssignmentRule.objects.create(name="Everyone", due_from="assigned")
+    AssignmentRuleCourse.objects.create(rule=rule, course=course, due_after_days=30)
+    make_user("left", profile={})
+    import_file(tmp_path, csv_file(*GOOD_ROWS))
+
+    import_file(tmp_path, csv_file(*GOOD_ROWS), "--deactivate-missing")
+
+    released = dict(Enrollment.objects.values_list("user__username", "released_on"))
+    assert released["left"] is not None
+    assert released["sara"] is None
+    assert released["omid"] is None
