@@ -212,6 +212,7 @@ FIELD_LABELS = {
 
 
 def display_value(value: Any) -> str:
+    """``value`` as the preview shows it: yes or no, a dash for blank, dates as the file writes them."""
     if value is True:
         return gettext("yes")
     if value is False:
