@@ -14,6 +14,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
@@ -64,7 +65,6 @@ class StaffImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVie
     model = None
     index_url_name = None
     import_url_name = None
-    header_icon = "upload"
     permission_required = "add"
     page_title = _("Import staff")
     template_name = "courses/admin/staff_import.html"
@@ -72,7 +72,7 @@ class StaffImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVie
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": self.model._meta.verbose_name_plural.capitalize()},
+            {"url": reverse(self.index_url_name), "label": capfirst(self.model._meta.verbose_name_plural)},
             {"url": "", "label": self.page_title},
         ]
 
