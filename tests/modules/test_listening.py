@@ -47,7 +47,9 @@ def test_each_part_counts_half(exercise):
     grade = exercise.grade(exercise.clean_submission(answers(exercise, 0, 1)), pass_mark=80)
     paraphrase_q = exercise.question_list[1]
     assert (grade.score, grade.passed) == (50, False)
-    assert grade.feedback[paraphrase_q.field_name] == {"correct": False, "notes": ["Skips the feeling."]}
+    best, chosen = paraphrase_q.choices
+    marks = {chosen.id: "wrong", best.id: "missed"}
+    assert grade.feedback[paraphrase_q.field_name] == {"correct": False, "marks": marks}
 
 
 def test_a_paraphrase_offered_as_a_feeling_is_refused(exercise):
