@@ -32,6 +32,21 @@ LONG_TEXT = "".join(f"<p>Paragraph {n}: a customer is a guest, not an interrupti
 PHONE = {"width": 390, "height": 844}
 
 
+@pytest.fixture
+def open_page(browser):
+    """Open a page in a browser context of its own (``java_script_enabled``, ``viewport``...), closed after the test
+    so that none of its requests reach the live server once the test's data is gone."""
+    contexts = []
+
+    def open_page(**options):
+        contexts.append(browser.new_context(**options))
+        return contexts[-1].new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 def enrolled_lesson(site, username="nima", *, activities=(), body=None, lessons=1, due_date=None):
     """A course whose first lesson holds ``activities``, and a learner enrolled in it."""
     course = make_course(site, "Listening basics", pass_mark=80)
@@ -48,10 +63,12 @@ def enrolled_lesson(site, username="nima", *, activities=(), body=None, lessons=
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
-def test_a_refused_answer_comes_back_with_the_error_summary_in_view_and_focused(browser, live_server, site, javascript):
+def test_a_refused_answer_comes_back_with_the_error_summary_in_view_and_focused(
+    open_page, live_server, site, javascript
+):
     quiz = make_quiz()
     _course, lesson = enrolled_lesson(site, activities=[quiz], body=LONG_TEXT)
-    page = browser.new_context(java_script_enabled=javascript).new_page()
+    page = open_page(java_script_enabled=javascript)
     log_in(page, live_server, "nima")
     page.goto(live_server.url + lesson.url)
 
@@ -183,10 +200,10 @@ def test_a_completed_lesson_shows_done_in_words_in_the_sidebar(page, live_server
 # 6. What to pass on to a manager is asked only when escalating, without JavaScript too.
 
 
-def test_what_to_pass_on_is_asked_only_when_escalating(browser, live_server, site):
+def test_what_to_pass_on_is_asked_only_when_escalating(open_page, live_server, site):
     cases = make_cases()
     _course, lesson = enrolled_lesson(site, activities=[cases])
-    page = browser.new_context(java_script_enabled=False).new_page()
+    page = open_page(java_script_enabled=False)
     log_in(page, live_server, "nima")
     page.goto(live_server.url + lesson.url)
     section = page.locator(f"#activity-{cases.pk}")
@@ -256,13 +273,13 @@ def test_the_persian_login_page_names_the_password_one_way_and_writes_usernames_
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
-def test_on_a_phone_the_header_is_compact_and_the_lesson_has_jump_links(browser, live_server, site, language):
+def test_on_a_phone_the_header_is_compact_and_the_lesson_has_jump_links(open_page, live_server, site, language):
     quiz = make_quiz()
     course, lesson = enrolled_lesson(site, activities=[quiz], body=LONG_TEXT, lessons=2)
     if language == "fa":
         translate(course, "fa", title="گوش‌دادن")
         lesson = translate(lesson, "fa", title="اول گوش بده")
-    page = browser.new_context(viewport=PHONE).new_page()
+    page = open_page(viewport=PHONE)
     log_in(page, live_server, "nima")
     page.goto(live_server.url + lesson.url)
 
