@@ -326,7 +326,7 @@ class ChoiceQuestionsMixin:
         choice by choice, in the language of the page.
         """
         attempt = state.latest_attempt if state.submitted is None else None
-        verdicts = attempt.feedback if attempt else {}
+        verdicts = self.verdicts_of(attempt) if attempt else {}
         rows = {}
         for question in self.question_list:
             name = question.field_name
@@ -342,6 +342,26 @@ class ChoiceQuestionsMixin:
                 "feedback": feedback,
             }
         return rows
+
+    def verdicts_of(self, attempt: Attempt) -> dict[str, dict[str, Any]]:
+        """``attempt``'s verdict on each question, keyed by this activity's field names and choice ids.
+
+        An attempt made in another language was graded on that translation, whose blocks may have
+        other ids (content files install each language on its own): its questions and choices are
+        then matched to these by position.
+        """
+        if attempt.activity_id == self.pk:
+            return attempt.feedback
+        graded = type(self).objects.get(pk=attempt.activity_id)
+        verdicts = {}
+        for theirs, ours in zip(graded.question_list, self.question_list, strict=False):
+            verdict = attempt.feedback.get(theirs.field_name)
+            if verdict is None:
+                continue
+            choice_ids = {their.id: our.id for their, our in zip(theirs.choices, ours.choices, strict=False)}
+            marks = {choice_ids[id_]: mark for id_, mark in verdict.get("marks", {}).items() if id_ in choice_ids}
+            verdicts[ours.field_name] = {**verdict, "marks": marks}
+        return verdicts
 
     def grade_each_question(self, answers: dict[str, list[str]], pass_mark: int) -> Grade:
         """One point per question answered exactly right; each choice marked right, wrong or missed."""
