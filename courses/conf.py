@@ -13,7 +13,8 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_PASS_MARK": 80,
     # Days before a due date from which the dashboard calls the course "due soon".
     "DUE_SOON_DAYS": 7,
-    # Staff hired at most this many days ago are enrolled in the onboarding path.
+    # The onboarding rule that load_training_modules installs applies to staff hired at most
+    # this many days before it runs, and to everyone hired after.
     "NEW_HIRE_DAYS": 90,
 }
 

@@ -13,22 +13,24 @@ Contract:
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 import uuid
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from wagtail.models import Locale, Page, Site
 
+from courses.conf import get_setting
 from courses.models import (
     Activity,
+    AssignmentRule,
+    AssignmentRuleCourse,
     CoursePage,
     InstalledContent,
-    LearningPath,
-    LearningPathStep,
     LessonActivity,
     LessonPage,
     TrainingIndexPage,
@@ -153,6 +155,7 @@ def _install_course(
                 summary=lesson_data.get("summary", ""),
                 estimated_minutes=lesson_data["estimated_minutes"],
                 required=lesson_data.get("required", True),
+                in_refreshers=lesson_data.get("in_refreshers", True),
                 body=lesson_data["body"],
                 translation_key=content_key(module.label, "lesson", lesson_data["slug"]),
                 locale=locale,
@@ -187,7 +190,9 @@ def _install_activity(module: TrainingModuleConfig, data: dict, locale: Locale) 
 
 
 def _install_onboarding_path(modules: list[TrainingModuleConfig], locale: Locale, report: InstallReport) -> None:
-    if InstalledContent.objects.filter(key="onboarding path").exists() or LearningPath.objects.onboarding().exists():
+    """The onboarding rule: staff hired from ``TRAINING_NEW_HIRE_DAYS`` before today on take every module's
+    course in order, one a week from their hire date."""
+    if InstalledContent.objects.filter(key="onboarding path").exists():
         return
     keys = [content_key(module.label, "course") for module in modules]
     courses = {
@@ -195,12 +200,20 @@ def _install_onboarding_path(modules: list[TrainingModuleConfig], locale: Locale
     }
     if not courses:
         return
+    with translation.override("fa"):
+        persian_name = gettext("Onboarding")
     with translation.override(locale.language_code):
-        path = LearningPath(name=gettext("Onboarding"), is_onboarding=True)
-    path.steps = [
-        LearningPathStep(course=courses[key], sort_order=position)
+        rule = AssignmentRule(
+            name=gettext("Onboarding"),
+            persian_name=persian_name,
+            audience=AssignmentRule.Audience.HIRED_SINCE,
+            hired_since=timezone.localdate() - datetime.timedelta(days=get_setting("NEW_HIRE_DAYS")),
+            due_from=AssignmentRule.DueFrom.HIRE_DATE,
+        )
+    rule.courses = [
+        AssignmentRuleCourse(course=courses[key], sort_order=position, due_after_days=7 * (position + 1))
         for position, key in enumerate(key for key in keys if key in courses)
     ]
-    path.save()
+    rule.save()
     InstalledContent.objects.create(key="onboarding path")
     report.created.append("onboarding path")

@@ -1,14 +1,21 @@
+from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
 from wagtail.signals import copy_for_translation_done
 
-from courses.models import LearningPath, LessonPage, StaffProfile
+from courses.assignments import apply_assignment_rules
+from courses.models import LessonPage, StaffProfile
 
 
-def enrol_new_hire_in_onboarding(sender, instance: StaffProfile, created: bool, raw: bool = False, **kwargs) -> None:
-    """A new hire's profile, once created, enrols them in every onboarding path."""
-    if created and not raw and instance.is_new_hire:
-        for path in LearningPath.objects.onboarding().prefetch_related("steps__course"):
-            path.enrol(instance.user)
+def apply_rules_to_staff_member(sender, instance: StaffProfile, raw: bool = False, **kwargs) -> None:
+    """A profile created or changed is enrolled or released by the assignment rules at once."""
+    if not raw:
+        apply_assignment_rules(user_ids=[instance.user_id])
+
+
+def apply_rules_to_account(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """An account activated or deactivated is enrolled or released at once, if it has a staff profile."""
+    if not raw and not created and StaffProfile.objects.filter(user=instance).exists():
+        apply_assignment_rules(user_ids=[instance.pk])
 
 
 def link_translated_activities(sender, source_obj, target_obj, **kwargs) -> None:
@@ -28,5 +35,6 @@ def link_translated_activities(sender, source_obj, target_obj, **kwargs) -> None
 
 
 def connect() -> None:
-    post_save.connect(enrol_new_hire_in_onboarding, sender=StaffProfile, dispatch_uid="courses_onboarding")
+    post_save.connect(apply_rules_to_staff_member, sender=StaffProfile, dispatch_uid="courses_assignment_rules")
+    post_save.connect(apply_rules_to_account, sender=get_user_model(), dispatch_uid="courses_assignment_rules_account")
     copy_for_translation_done.connect(link_translated_activities, dispatch_uid="courses_translated_activities")

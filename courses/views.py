@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,24 +11,36 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from courses.forms import LoginForm
-from courses.models import Enrollment, localize_courses
+from courses.models import Enrollment, Status, localize_courses, rule_progress
+
+#: The dashboard's sections, in order: what to do first comes first.
+DASHBOARD_SECTIONS = [
+    (_("Overdue"), {Status.OVERDUE, Status.IN_GRACE, Status.EXPIRED}),
+    (_("Refresher due"), {Status.REFRESHER_DUE}),
+    (_("In progress"), {Status.IN_PROGRESS}),
+    (_("Not started"), {Status.NOT_STARTED}),
+    (_("Valid"), {Status.VALID}),
+]
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The learner's own training: what is due, what is in progress, what is done."""
-    enrollments = localize_courses(Enrollment.objects.for_user(request.user).with_progress())
-    open_enrollments = [enrollment for enrollment in enrollments if not enrollment.is_complete]
+    """The learner's own training, grouped by what to do: overdue, refresher due, in progress, not started, valid."""
+    enrollments = localize_courses(
+        Enrollment.objects.for_user(request.user)
+        .with_progress()
+        .with_status()
+        .select_related("course__locale", "rule")
+        .prefetch_related("cycles", "completions")
+    )
+    # Soonest date first; no date last; then in the order of enrolment, which is the order of a rule's courses.
+    enrollments.sort(key=lambda e: (e.status_date is None, e.status_date or datetime.date.max, e.enrolled_at, e.pk))
     sections = [
-        (_("Due"), sorted((e for e in open_enrollments if e.due_date), key=lambda e: e.due_date)),
-        # In the order of enrolment, which is the order of a learning path.
-        (
-            _("In progress"),
-            sorted((e for e in open_enrollments if not e.due_date), key=lambda e: (e.enrolled_at, e.pk)),
-        ),
-        (_("Completed"), sorted((e for e in enrollments if e.is_complete), key=lambda e: e.completed_at, reverse=True)),
+        (heading, [enrollment for enrollment in enrollments if enrollment.status in statuses])
+        for heading, statuses in DASHBOARD_SECTIONS
     ]
-    return render(request, "courses/dashboard.html", {"sections": sections, "enrolled": bool(enrollments)})
+    context = {"sections": sections, "enrolled": bool(enrollments), "rules": rule_progress(enrollments)}
+    return render(request, "courses/dashboard.html", context)
 
 
 class LoginView(auth_views.LoginView):

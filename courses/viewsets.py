@@ -9,7 +9,9 @@ snippet; it lands in the Activities menu through :data:`ACTIVITY_MENU_HOOK`.
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,13 +22,15 @@ from wagtail.admin.views.generic import models as model_views
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.models import (
     Activity,
+    AssignmentRule,
     CoursePage,
+    Cycle,
     Enrollment,
-    LearningPath,
     QuizActivity,
     ReflectionActivity,
     StaffProfile,
@@ -98,26 +102,49 @@ class ActivitiesMenu(ViewSetGroup):
 
 
 class EnrollmentCreateForm(WagtailAdminModelForm):
-    """A trainer enrols one learner; the enrolment is recorded as assigned by them."""
+    """A trainer enrols one learner, by a due date; the enrolment is recorded as assigned by them."""
+
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=AdminDateInput)
 
     class Meta:
         model = Enrollment
-        fields = ["user", "course", "due_date"]
+        fields = ["user", "course"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = CoursePage.objects.canonical().order_by("title")
 
+    @transaction.atomic
     def save(self, commit=True):
         self.instance.source = Enrollment.Source.ASSIGNED
         self.instance.assigned_by = self.for_user
-        return super().save(commit)
+        enrollment = super().save(commit)
+        Cycle.objects.create(
+            enrollment=enrollment, number=1, opened_on=timezone.localdate(), due_on=self.cleaned_data["due_date"]
+        )
+        return enrollment
 
 
 class EnrollmentEditForm(WagtailAdminModelForm):
+    """A trainer moves the due date of the cycle in progress."""
+
+    due_date = forms.DateField(label=_("Due date of the cycle in progress"), required=False, widget=AdminDateInput)
+
     class Meta:
         model = Enrollment
-        fields = ["due_date"]
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_cycle = self.instance.cycles.filter(number=self.instance.cycle).first()
+        if self.current_cycle:
+            self.initial["due_date"] = self.current_cycle.due_on
+
+    def save(self, commit=True):
+        if self.current_cycle:
+            self.current_cycle.due_on = self.cleaned_data["due_date"]
+            self.current_cycle.save(update_fields=["due_on"])
+        return super().save(commit)
 
 
 class EnrollmentDeleteView(model_views.DeleteView):
@@ -135,10 +162,7 @@ class EnrollmentDeleteView(model_views.DeleteView):
 class EnrollmentIndexView(model_views.IndexView):
     def get_base_queryset(self):
         """Everyone's enrolments for those who manage enrolments; a manager's own team for the others."""
-        enrollments = Enrollment.objects.with_progress().select_related("user")
-        if self.request.user.has_perm("courses.change_enrollment"):
-            return enrollments
-        return enrollments.for_team_of(self.request.user)
+        return Enrollment.objects.visible_to(self.request.user).with_progress().with_status().select_related("user")
 
 
 class EnrollmentViewSet(ModelViewSet):
@@ -153,10 +177,11 @@ class EnrollmentViewSet(ModelViewSet):
         "course",
         Column("get_source_display", label=_("How enrolled")),
         Column("progress_percent", label=_("Progress (%)")),
-        Column("due_date", label=_("Due date")),
+        Column("get_status_display", label=_("Status")),
+        DateColumn("status_date", label=_("Status date")),
         DateColumn("enrolled_at", label=_("Enrolled at")),
     ]
-    list_export = ["user", "course", "source", "due_date", "enrolled_at", "cycle"]
+    list_export = ["user", "course", "source", "status", "status_date", "enrolled_at", "cycle"]
     list_filter = ["source", "course"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     inspect_view_enabled = True
@@ -180,9 +205,29 @@ class StaffProfileIndexView(model_views.IndexView):
         return StaffProfile.objects.select_related("user", "manager")
 
 
+class StaffHistoryView(model_views.InspectView):
+    """A learner's profile and full training history: every course, cycle, completion and attempt."""
+
+    template_name = "courses/admin/staff_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["enrollments"] = (
+            Enrollment.objects.visible_to(self.request.user)
+            .filter(user=self.object.user)
+            .with_status()
+            .select_related("course", "rule", "assigned_by")
+            .prefetch_related("cycles", "completions", "attempts__activity")
+            .order_by("course__title")
+        )
+        return context
+
+
 class StaffProfileViewSet(ModelViewSet):
     model = StaffProfile
     index_view_class = StaffProfileIndexView
+    inspect_view_class = StaffHistoryView
+    inspect_view_enabled = True
     icon = "group"
     menu_hook = TRAINING_MENU_HOOK
     menu_order = 110
@@ -195,12 +240,13 @@ class StaffProfileViewSet(ModelViewSet):
         return StaffProfileForm
 
 
-class LearningPathViewSet(ModelViewSet):
-    model = LearningPath
+class AssignmentRuleViewSet(ModelViewSet):
+    model = AssignmentRule
     icon = "list-ol"
     menu_hook = TRAINING_MENU_HOOK
     menu_order = 120
-    list_display = ["name", "is_onboarding"]
+    list_display = ["name", Column("get_audience_display", label=_("Audience")), "is_active"]
+    list_filter = ["is_active", "audience"]
 
 
 class TrainingMenu(ViewSetGroup):

@@ -7,36 +7,50 @@ from courses.models.activities import (
     SubmissionError,
 )
 from courses.models.learners import (
+    COMPLIANT_STATUSES,
     Attempt,
     CourseCompletion,
+    Cycle,
     Enrollment,
     LessonProgress,
+    Status,
+    ValidityChange,
     learner_records_under,
     localize_courses,
+    rule_progress,
 )
 from courses.models.pages import CoursePage, LessonActivity, LessonPage, TrainingIndexPage
-from courses.models.paths import InstalledContent, LearningPath, LearningPathStep
+from courses.models.policy import RefresherPolicy, Renewal, Validity
+from courses.models.rules import AssignmentRule, AssignmentRuleCourse, InstalledContent
 from courses.models.staff import StaffProfile
 
 __all__ = [
+    "COMPLIANT_STATUSES",
     "Activity",
     "ActivityState",
+    "AssignmentRule",
+    "AssignmentRuleCourse",
     "Attempt",
     "CourseCompletion",
     "CoursePage",
+    "Cycle",
     "Enrollment",
     "Grade",
     "InstalledContent",
-    "LearningPath",
-    "LearningPathStep",
     "LessonActivity",
     "LessonPage",
     "LessonProgress",
     "QuizActivity",
     "ReflectionActivity",
+    "RefresherPolicy",
+    "Renewal",
     "StaffProfile",
+    "Status",
     "SubmissionError",
     "TrainingIndexPage",
+    "Validity",
+    "ValidityChange",
     "learner_records_under",
     "localize_courses",
+    "rule_progress",
 ]

@@ -62,6 +62,11 @@ class SubmissionError(Exception):
         self.status = status
         super().__init__("; ".join(str(message) for message in self.errors.values()))
 
+    @property
+    def general_error(self) -> str | None:
+        """The message about the submission as a whole, if any."""
+        return self.errors.get("__all__")
+
 
 @dataclass
 class ActivityState:
@@ -143,6 +148,8 @@ class Activity(PreviewableMixin, DraftStateMixin, RevisionMixin, TranslatableMix
     template_name: ClassVar[str] = ""
     #: The name content files use for this type (see ``courses.content``).
     content_type_name: ClassVar[str] = ""
+    #: Whether a test-out may ask this activity: it is answered in one form, with right answers.
+    can_test_out: ClassVar[bool] = False
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("activity")
@@ -311,6 +318,7 @@ class ChoiceQuestionsMixin:
     """
 
     question_list: list[ChoiceQuestion]
+    can_test_out = True
 
     def submission_fields(self) -> set[str]:
         return {question.field_name for question in self.question_list}

@@ -1,19 +1,25 @@
-"""Learner records: enrolments, attempts, lesson progress and course completions.
+"""Learner records: enrolments, their cycles, attempts, lesson progress and course completions.
 
 Training runs in *cycles*: the first time a learner takes a course is cycle 1, and
-each refresher is a new cycle of the same enrolment. Attempts, lesson progress and
-completions carry the cycle they belong to, so every past cycle stays on record.
+each refresher is a new cycle of the same enrolment. Each cycle is a :class:`Cycle`
+record (opened on, due on, which lessons it requires); attempts, lesson progress and
+completions carry the cycle they belong to, and each completion stores the dates it
+is valid for. Every past cycle stays on record, so the status of an enrolment on any
+date can be worked out again from these records: see :meth:`EnrollmentQuerySet.with_status`.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -22,10 +28,33 @@ from wagtail.coreutils import get_supported_content_language_variant
 from courses.conf import get_setting
 from courses.models.expressions import count_rows
 from courses.models.pages import CoursePage, LessonPage
+from courses.models.policy import Validity
+from courses.models.staff import StaffProfile
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from wagtail.models import Page
+
+
+class Status(models.TextChoices):
+    """Where an enrolment stands on a given day. See ``docs/refreshers.md`` for the rules."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    OVERDUE = "overdue", _("Overdue")
+    VALID = "valid", _("Valid")
+    REFRESHER_DUE = "refresher_due", _("Refresher due")
+    IN_GRACE = "in_grace", _("In grace period")
+    EXPIRED = "expired", _("Expired")
+
+
+#: The statuses that count as holding a valid completion.
+COMPLIANT_STATUSES = (Status.VALID, Status.REFRESHER_DUE, Status.IN_GRACE)
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first moment after ``day`` in the current time zone: records made before it were made by then."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 
 
 class EnrollmentQuerySet(models.QuerySet):
@@ -36,32 +65,122 @@ class EnrollmentQuerySet(models.QuerySet):
         """Enrolments in ``course``, whichever of its translations the learner enrolled through."""
         return self.filter(course__translation_key=course.translation_key)
 
+    def for_team_of(self, manager: AbstractBaseUser) -> EnrollmentQuerySet:
+        """Enrolments of everyone whose chain of managers reaches ``manager``."""
+        return self.filter(user__in=StaffProfile.objects.team_of(manager).values("user"))
+
+    def visible_to(self, user: AbstractBaseUser) -> EnrollmentQuerySet:
+        """What ``user`` may see in the admin: everyone's, for those who manage enrolments (trainers,
+        administrators); their own team's, for managers; nothing, for everyone else."""
+        if user.has_perm("courses.change_enrollment"):
+            return self
+        return self.for_team_of(user)
+
+    def required(self, on: datetime.date | None = None) -> EnrollmentQuerySet:
+        """Enrolments the learner must keep valid on ``on`` (today): assigned by a trainer or a rule that
+        still applied then, held by an active account. Self-enrolments are the learner's own choice."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(released_on__isnull=True) | Q(released_on__gt=on),
+            ~Q(source=Enrollment.Source.SELF),
+            user__is_active=True,
+            enrolled_at__lt=end_of_day(on),
+        )
+
     def with_progress(self) -> EnrollmentQuerySet:
         """Annotate the current cycle's progress, in one query whatever the number of lessons.
 
-        ``required_lesson_count`` counts the live, required lessons of the course and
+        ``due_date`` is the current cycle's due date; ``required_lesson_count`` counts the live
+        lessons the cycle requires (a refresher only those marked for refreshers) and
         ``completed_lesson_count`` those of them done this cycle, in whichever language;
         ``completed_at`` is when the current cycle was completed.
         """
+        cycle = Cycle.objects.filter(enrollment=OuterRef("pk"), number=OuterRef("cycle"))
         required_lessons = LessonPage.objects.filter(
             live=True,
             required=True,
-            depth=models.OuterRef("course__depth") + 1,
-            path__startswith=models.OuterRef("course__path"),
+            depth=OuterRef("course__depth") + 1,
+            path__startswith=OuterRef("course__path"),
+            # A refresher cycle requires only lessons marked for refreshers: in_refreshers >= is_refresher.
+            in_refreshers__gte=OuterRef("cycle_is_refresher"),
         )
         completed_keys = LessonProgress.objects.filter(
-            enrollment=models.OuterRef(models.OuterRef("pk")),
-            cycle=models.OuterRef(models.OuterRef("cycle")),
+            enrollment=OuterRef(OuterRef("pk")),
+            cycle=OuterRef(OuterRef("cycle")),
             completed_at__isnull=False,
         ).values("lesson__translation_key")
         completed_lessons = required_lessons.filter(translation_key__in=completed_keys)
-        completion = CourseCompletion.objects.filter(enrollment=models.OuterRef("pk"), cycle=models.OuterRef("cycle"))
-        started = LessonProgress.objects.filter(enrollment=models.OuterRef("pk"), cycle=models.OuterRef("cycle"))
-        return self.select_related("course").annotate(
-            required_lesson_count=count_rows(required_lessons),
-            completed_lesson_count=count_rows(completed_lessons),
-            completed_at=models.Subquery(completion.values("completed_at")[:1]),
-            is_started=models.Exists(started),
+        completion = CourseCompletion.objects.filter(enrollment=OuterRef("pk"), cycle=OuterRef("cycle"))
+        started = LessonProgress.objects.filter(enrollment=OuterRef("pk"), cycle=OuterRef("cycle"))
+        return (
+            self.select_related("course")
+            .annotate(
+                cycle_is_refresher=Coalesce(Subquery(cycle.values("is_refresher")[:1]), False),
+                due_date=Subquery(cycle.values("due_on")[:1]),
+            )
+            .annotate(
+                required_lesson_count=count_rows(required_lessons),
+                completed_lesson_count=count_rows(completed_lessons),
+                completed_at=Subquery(completion.values("completed_at")[:1]),
+                is_started=Exists(started),
+            )
+        )
+
+    def with_status(self, on: datetime.date | None = None) -> EnrollmentQuerySet:
+        """Annotate each enrolment's ``status`` on ``on`` (today), ``status_date`` and ``is_compliant``.
+
+        Worked out from the records alone, so the status on a past day is the one that day had:
+        the latest completion made by then gives the validity dates, the latest cycle opened by
+        then the due date. ``status_date`` is the date that goes with the status: due by
+        (not started, in progress, overdue, refresher due), valid until (valid; none when a
+        completion never expires), in grace until, expired since.
+        """
+        on = on or timezone.localdate()
+        by_then = end_of_day(on)
+        completion = CourseCompletion.objects.filter(enrollment=OuterRef("pk"), completed_at__lt=by_then).order_by(
+            "-cycle"
+        )
+        cycle = Cycle.objects.filter(enrollment=OuterRef("pk"), opened_on__lte=on).order_by("-number")
+        started = LessonProgress.objects.filter(
+            enrollment=OuterRef("pk"), cycle=OuterRef("status_cycle"), started_at__lt=by_then
+        )
+        day = Value(on, output_field=models.DateField())
+        return (
+            self.annotate(
+                last_completed_at=Subquery(completion.values("completed_at")[:1]),
+                valid_until=Subquery(completion.values("valid_until")[:1]),
+                window_opens_on=Subquery(completion.values("refresher_opens_on")[:1]),
+                grace_until=Subquery(completion.values("grace_until")[:1]),
+                status_cycle=Subquery(cycle.values("number")[:1]),
+                cycle_due_on=Subquery(cycle.values("due_on")[:1]),
+            )
+            .annotate(
+                status=Case(
+                    When(last_completed_at__isnull=True, cycle_due_on__lt=day, then=Value(Status.OVERDUE)),
+                    When(Q(last_completed_at__isnull=True) & Exists(started), then=Value(Status.IN_PROGRESS)),
+                    When(last_completed_at__isnull=True, then=Value(Status.NOT_STARTED)),
+                    When(valid_until__isnull=True, then=Value(Status.VALID)),
+                    When(grace_until__lt=day, then=Value(Status.EXPIRED)),
+                    When(valid_until__lt=day, then=Value(Status.IN_GRACE)),
+                    When(window_opens_on__lte=day, then=Value(Status.REFRESHER_DUE)),
+                    default=Value(Status.VALID),
+                    output_field=models.CharField(),
+                )
+            )
+            .annotate(
+                status_date=Case(
+                    When(status__in=[Status.NOT_STARTED, Status.IN_PROGRESS, Status.OVERDUE], then=F("cycle_due_on")),
+                    When(status__in=[Status.VALID, Status.REFRESHER_DUE], then=F("valid_until")),
+                    When(status=Status.IN_GRACE, then=F("grace_until")),
+                    When(status=Status.EXPIRED, then=F("grace_until") + datetime.timedelta(days=1)),
+                    output_field=models.DateField(),
+                ),
+                is_compliant=Case(
+                    When(status__in=COMPLIANT_STATUSES, then=Value(True)),
+                    default=Value(False),
+                    output_field=models.BooleanField(),
+                ),
+            )
         )
 
     def enrol(
@@ -72,32 +191,39 @@ class EnrollmentQuerySet(models.QuerySet):
         source: str,
         assigned_by: AbstractBaseUser | None = None,
         due_date: datetime.date | None = None,
+        rule: models.Model | None = None,
     ) -> tuple[Enrollment, bool]:
-        """Enrol ``user`` in ``course`` (any translation of it), unless already enrolled."""
-        return self.get_or_create(
-            user=user,
-            course_id=course.canonical_id,
-            defaults={"source": source, "assigned_by": assigned_by, "due_date": due_date},
-        )
+        """Enrol ``user`` in ``course`` (any translation of it), unless already enrolled.
 
-    def for_team_of(self, manager: AbstractBaseUser) -> EnrollmentQuerySet:
-        """Enrolments of the people whose staff profile names ``manager``."""
-        return self.filter(user__staff_profile__manager=manager)
+        A new enrolment opens its first cycle today, due on ``due_date``.
+        """
+        with transaction.atomic():
+            enrollment, created = self.get_or_create(
+                user=user,
+                course_id=course.canonical_id,
+                defaults={"source": source, "assigned_by": assigned_by, "rule": rule},
+            )
+            if created:
+                Cycle.objects.create(enrollment=enrollment, number=1, opened_on=timezone.localdate(), due_on=due_date)
+        return enrollment, created
 
     def by_translation_key(self, courses: Iterable[CoursePage]) -> dict:
         """This queryset's enrolments in ``courses``, with progress, keyed by course translation key."""
         keys = [course.translation_key for course in courses]
-        enrollments = self.with_progress().filter(course__translation_key__in=keys)
+        enrollments = self.with_progress().with_status().filter(course__translation_key__in=keys)
         return {enrollment.course.translation_key: enrollment for enrollment in enrollments}
 
 
 class Enrollment(models.Model):
-    """A learner's standing place in a course: one per learner and course."""
+    """A learner's standing place in a course: one per learner and course, for good.
+
+    ``cycle`` is the number of the cycle in progress; the cycles themselves are :class:`Cycle` records.
+    """
 
     class Source(models.TextChoices):
         SELF = "self", _("Self-enrolled")
         ASSIGNED = "assigned", _("Assigned by a trainer")
-        AUTOMATIC = "automatic", _("Automatic")
+        AUTOMATIC = "automatic", _("Assignment rule")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("learner")
@@ -114,14 +240,29 @@ class Enrollment(models.Model):
         related_name="+",
         verbose_name=_("assigned by"),
     )
+    rule = models.ForeignKey(
+        "courses.AssignmentRule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        verbose_name=_("assignment rule"),
+    )
     enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    released_on = models.DateField(
+        _("no longer required since"),
+        null=True,
+        blank=True,
+        help_text=_("Set when no assignment rule applies to the learner any more; the records stay."),
+    )
     cycle = models.PositiveIntegerField(
         _("cycle"),
         default=1,
         editable=False,
         help_text=_("The training cycle in progress; a refresher starts the next."),
     )
+    # The daily sweep's agenda: set from the current cycle's completion, cleared once the refresher opens.
+    refresher_opens_on = models.DateField(_("next refresher opens on"), null=True, blank=True, editable=False)
 
     objects = EnrollmentQuerySet.as_manager()
 
@@ -130,14 +271,16 @@ class Enrollment(models.Model):
         verbose_name_plural = _("enrolments")
         ordering = ["-enrolled_at"]
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_enrollment_per_course")]
+        indexes = [models.Index(fields=["refresher_opens_on"])]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.course}"
 
-    # These read the annotations of EnrollmentQuerySet.with_progress().
+    # These read the annotations of EnrollmentQuerySet.with_progress() and with_status().
 
     @property
     def is_complete(self) -> bool:
+        """Whether the current cycle is complete."""
         return self.completed_at is not None
 
     @property
@@ -150,13 +293,57 @@ class Enrollment(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.due_date is not None and not self.is_complete and self.due_date < timezone.localdate()
+        return self.status == Status.OVERDUE
 
     @property
     def is_due_soon(self) -> bool:
-        if self.due_date is None or self.is_complete or self.is_overdue:
+        """Open work due within ``TRAINING_DUE_SOON_DAYS``."""
+        if self.status not in (Status.NOT_STARTED, Status.IN_PROGRESS, Status.REFRESHER_DUE) or not self.status_date:
             return False
-        return (self.due_date - timezone.localdate()).days <= get_setting("DUE_SOON_DAYS")
+        return (self.status_date - timezone.localdate()).days <= get_setting("DUE_SOON_DAYS")
+
+    def get_status_display(self) -> str:
+        return Status(self.status).label
+
+    def history(self) -> list[tuple[Cycle, CourseCompletion | None]]:
+        """Every cycle, newest first, with its completion if any. Prefetch ``cycles`` and ``completions``."""
+        completions = {completion.cycle: completion for completion in self.completions.all()}
+        cycles = sorted(self.cycles.all(), key=lambda cycle: cycle.number, reverse=True)
+        return [(cycle, completions.get(cycle.number)) for cycle in cycles]
+
+    def full_history(self) -> list[tuple[Cycle, CourseCompletion | None, list[Attempt]]]:
+        """:meth:`history` with each cycle's attempts, newest first. Prefetch ``attempts`` too."""
+        attempts: dict[int, list[Attempt]] = {}
+        for attempt in self.attempts.all():
+            attempts.setdefault(attempt.cycle, []).append(attempt)
+        return [(cycle, completion, attempts.get(cycle.number, [])) for cycle, completion in self.history()]
+
+
+class Cycle(models.Model):
+    """One cycle of an enrolment: the first time through a course, or a refresher.
+
+    A refresher cycle opens when its predecessor's refresher window opens and is due on the day
+    that completion expires. It requires the course's lessons marked for refreshers.
+    """
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("enrolment")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    is_refresher = models.BooleanField(_("refresher"), default=False)
+    opened_on = models.DateField(_("opened on"))
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    test_out_taken_at = models.DateTimeField(_("test-out taken at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        ordering = ["enrollment", "number"]
+        constraints = [models.UniqueConstraint(fields=["enrollment", "number"], name="unique_cycle_number")]
+        indexes = [models.Index(fields=["due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} ({self.number})"
 
 
 def learner_records_under(page: Page) -> bool:
@@ -174,13 +361,38 @@ def localize_courses(enrollments: Iterable[Enrollment]) -> list[Enrollment]:
     keys = {enrollment.course.translation_key for enrollment in enrollments}
     translations = {
         course.translation_key: course
-        for course in CoursePage.objects.live().filter(
-            translation_key__in=keys, locale__language_code=get_supported_content_language_variant(get_language())
-        )
+        for course in CoursePage.objects.live()
+        .filter(translation_key__in=keys, locale__language_code=get_supported_content_language_variant(get_language()))
+        .select_related("locale")
     }
     for enrollment in enrollments:
         enrollment.localized_course = translations.get(enrollment.course.translation_key, enrollment.course)
     return enrollments
+
+
+@dataclass
+class RuleProgress:
+    """How far a learner is through the courses one assignment rule gives them."""
+
+    rule: models.Model
+    valid: int
+    total: int
+
+    @property
+    def name(self) -> str:
+        return self.rule.name_for(get_language())
+
+
+def rule_progress(enrollments: Iterable[Enrollment]) -> list[RuleProgress]:
+    """For each assignment rule behind ``enrollments`` (annotated by ``with_status``), how many are valid."""
+    by_rule: dict[int, RuleProgress] = {}
+    for enrollment in enrollments:
+        if enrollment.rule_id is None or enrollment.released_on is not None:
+            continue
+        progress = by_rule.setdefault(enrollment.rule_id, RuleProgress(enrollment.rule, 0, 0))
+        progress.total += 1
+        progress.valid += enrollment.is_compliant
+    return list(by_rule.values())
 
 
 class Attempt(models.Model):
@@ -224,6 +436,9 @@ class LessonProgress(models.Model):
     lesson = models.ForeignKey(LessonPage, on_delete=models.PROTECT, related_name="+", verbose_name=_("lesson"))
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    tested_out = models.BooleanField(
+        _("tested out"), default=False, help_text=_("Completed by passing its activities in the course's test-out.")
+    )
 
     class Meta:
         verbose_name = _("lesson progress")
@@ -237,10 +452,11 @@ class LessonProgress(models.Model):
 
 
 class CourseCompletion(models.Model):
-    """A learner completed a course in one cycle.
+    """A learner completed a course in one cycle, valid for the dates the course's policy gave then.
 
     Completions are never redone, and the admin refuses to delete an enrolment that has
-    one; they go only with the learner's own account.
+    one. Their dates change only when a trainer applies a new policy to them, and each such
+    change is logged as a :class:`ValidityChange`.
     """
 
     enrollment = models.ForeignKey(
@@ -248,12 +464,45 @@ class CourseCompletion(models.Model):
     )
     cycle = models.PositiveIntegerField(_("cycle"))
     completed_at = models.DateTimeField(_("completed at"), default=timezone.now)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: never expires."))
+    refresher_opens_on = models.DateField(_("refresher opens on"), null=True, blank=True)
+    grace_until = models.DateField(_("grace period until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("course completion")
         verbose_name_plural = _("course completions")
         ordering = ["-completed_at"]
         constraints = [models.UniqueConstraint(fields=["enrollment", "cycle"], name="unique_completion_per_cycle")]
+        indexes = [models.Index(fields=["grace_until"])]
 
     def __str__(self) -> str:
         return f"{self.enrollment} ({self.cycle})"
+
+    def set_validity(self, validity: Validity) -> None:
+        self.valid_from = validity.valid_from
+        self.valid_until = validity.until
+        self.refresher_opens_on = validity.refresher_opens_on
+        self.grace_until = validity.grace_until
+
+
+class ValidityChange(models.Model):
+    """A trainer applied a new refresher policy to a completion recorded under an older one."""
+
+    completion = models.ForeignKey(
+        CourseCompletion, on_delete=models.CASCADE, related_name="validity_changes", verbose_name=_("completion")
+    )
+    previous_until = models.DateField(_("valid until before"), null=True, blank=True)
+    new_until = models.DateField(_("valid until after"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("changed by")
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("validity change")
+        verbose_name_plural = _("validity changes")
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.completion}: {self.previous_until} → {self.new_until}"

@@ -7,10 +7,12 @@ created first, so that a learner's progress is the same in every language.
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -21,7 +23,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
@@ -29,8 +31,10 @@ from wagtail.query import PageQuerySet
 
 from courses.blocks import LessonStreamBlock
 from courses.conf import get_setting
+from courses.formatting import local_digits
 from courses.models.activities import Activity, ActivityQuerySet, ActivityState, SubmissionError
 from courses.models.expressions import count_rows
+from courses.models.policy import RefresherPolicy, Renewal
 
 if TYPE_CHECKING:
     from courses.models.learners import Enrollment
@@ -119,6 +123,12 @@ class TrainingIndexPage(TrainingPageMixin, Page):
         return context
 
 
+class TestOut(models.TextChoices):
+    NEVER = "never", _("Never")
+    REFRESHERS = "refreshers", _("At the start of a refresher")
+    ALWAYS = "always", _("At the start of a refresher and the first time")
+
+
 class CoursePageQuerySet(PageQuerySet):
     def canonical(self) -> CoursePageQuerySet:
         """Only the canonical course of each translation set: the one learner records point at."""
@@ -150,13 +160,56 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
     allow_self_enrolment = models.BooleanField(
         _("learners may enrol themselves"),
         default=True,
-        help_text=_("Otherwise only trainers and onboarding enrol learners."),
+        help_text=_("Otherwise only trainers and assignment rules enrol learners."),
+    )
+    renewal = models.CharField(_("completions expire"), max_length=20, choices=Renewal.choices, default=Renewal.NEVER)
+    renew_every_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"), default=12, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    renew_on_month = models.PositiveSmallIntegerField(
+        _("expiry month"), choices=[(month, month) for month in range(1, 13)], default=12
+    )
+    renew_on_day = models.PositiveSmallIntegerField(
+        _("expiry day"), default=31, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    refresher_window_days = models.PositiveSmallIntegerField(
+        _("refresher opens (days before expiry)"), default=30, validators=[MaxValueValidator(365)]
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace period (days after expiry)"), default=0, validators=[MaxValueValidator(365)]
+    )
+    test_out = models.CharField(
+        _("learners may test out"),
+        max_length=20,
+        choices=TestOut.choices,
+        default=TestOut.NEVER,
+        help_text=_(
+            "A test-out is one check made of the graded activities of the lessons a cycle requires; "
+            "each lesson passed there counts as done."
+        ),
     )
 
     objects = PageManager.from_queryset(CoursePageQuerySet)()
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("estimated_minutes"), FieldPanel("body")]
-    completion_panels = [FieldPanel("pass_mark"), FieldPanel("allow_self_enrolment")]
+    completion_panels = [
+        FieldPanel("pass_mark"),
+        FieldPanel("allow_self_enrolment"),
+        MultiFieldPanel(
+            [
+                FieldPanel("renewal"),
+                FieldPanel("renew_every_months"),
+                FieldRowPanel([FieldPanel("renew_on_month"), FieldPanel("renew_on_day")]),
+                FieldRowPanel([FieldPanel("refresher_window_days"), FieldPanel("grace_days")]),
+            ],
+            heading=_("Refreshers"),
+            help_text=_(
+                "Each completion keeps the dates this policy gives it when it is recorded. A refresher "
+                "requires the lessons marked “required in refreshers”."
+            ),
+        ),
+        FieldPanel("test_out"),
+    ]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Content")),
@@ -172,6 +225,29 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("course")
 
+    def clean(self):
+        super().clean()
+        if self.renewal == Renewal.FIXED_DATE:
+            try:
+                datetime.date(2028, self.renew_on_month, self.renew_on_day)  # a leap year: 29 February is fine
+            except ValueError:
+                raise ValidationError({"renew_on_day": _("That month has no such day.")}) from None
+
+    @property
+    def refresher_policy(self) -> RefresherPolicy:
+        """This course's policy. Learner records follow the canonical course's: read it from that one."""
+        return RefresherPolicy(
+            renewal=self.renewal,
+            every_months=self.renew_every_months,
+            fixed_month=self.renew_on_month,
+            fixed_day=self.renew_on_day,
+            window_days=self.refresher_window_days,
+            grace_days=self.grace_days,
+        )
+
+    def allows_test_out(self, is_refresher: bool) -> bool:
+        return self.test_out == TestOut.ALWAYS or (is_refresher and self.test_out == TestOut.REFRESHERS)
+
     def lessons(self) -> PageQuerySet:
         return LessonPage.objects.child_of(self).live()
 
@@ -181,14 +257,16 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
 
         lessons = self.lessons().defer_streamfields()
         if enrollment is None:
-            return list(lessons.annotate(is_complete=models.Value(False)))
+            return list(lessons.annotate(is_complete=models.Value(False), is_tested_out=models.Value(False)))
         completed = LessonProgress.objects.filter(
             enrollment=enrollment,
             cycle=enrollment.cycle,
             completed_at__isnull=False,
             lesson__translation_key=OuterRef("translation_key"),
         )
-        return list(lessons.annotate(is_complete=Exists(completed)))
+        return list(
+            lessons.annotate(is_complete=Exists(completed), is_tested_out=Exists(completed.filter(tested_out=True)))
+        )
 
     def get_context(self, request, *args, **kwargs):
         from courses.models.learners import Enrollment
@@ -196,15 +274,62 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         enrollment = None
         if not getattr(request, "is_preview", False):
-            enrollment = Enrollment.objects.for_user(request.user).with_progress().for_course(self).first()
+            enrollment = (
+                Enrollment.objects.for_user(request.user).with_progress().with_status().for_course(self).first()
+            )
         lessons = self.lessons_with_progress(enrollment)
         context.update(
             training_index=self.get_parent(),
             lessons=lessons,
             enrollment=enrollment,
             next_lesson=next((lesson for lesson in lessons if not lesson.is_complete), None),
+            tested_out=[lesson for lesson in lessons if lesson.is_tested_out],
         )
+        if enrollment is not None and enrollment.course.test_out != TestOut.NEVER:
+            from courses.progress import TestOutCheck
+
+            context["test_out"] = TestOutCheck.offer(request.user, self)
+        if enrollment is not None and enrollment.is_complete and enrollment.rule_id:
+            context["next_course"] = self.next_course_in(enrollment.rule)
         return context
+
+    def next_course_in(self, rule) -> CoursePage | None:
+        """The course that follows this one in ``rule``'s order, in this course's language."""
+        keys = [step.course.translation_key for step in rule.courses.select_related("course")]
+        if self.translation_key not in keys or keys[-1] == self.translation_key:
+            return None
+        following = keys[keys.index(self.translation_key) + 1]
+        return CoursePage.objects.live().filter(translation_key=following, locale_id=self.locale_id).first()
+
+    @path("test-out/", name="test_out")
+    def test_out_view(self, request: HttpRequest) -> HttpResponse:
+        """The test-out: GET shows the check, POST grades it and returns to the course page."""
+        from courses.progress import TestOutCheck
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        check = TestOutCheck.offer(request.user, self)
+        if check is None:
+            messages.info(request, gettext("There is no test-out for you to take in this course now."))
+            return redirect(self.url)
+        context = self.get_context(request)
+        if request.method == "POST":
+            try:
+                tested_out = check.submit(request.POST)
+            except SubmissionError as error:
+                context.update(error=error, sections=check.sections(request.POST, error))
+                return TemplateResponse(request, "courses/test_out.html", context, status=error.status)
+            if tested_out:
+                message = gettext("You tested out of %(count)s of %(total)s lessons.") % {
+                    "count": local_digits(len(tested_out)),
+                    "total": local_digits(len(check.lessons)),
+                }
+            else:
+                message = gettext("You did not test out of any lesson; work through them below.")
+            messages.success(request, message)
+            return redirect(self.url)
+        context["sections"] = check.sections()
+        return TemplateResponse(request, "courses/test_out.html", context)
 
     @path("enrol/", name="enrol")
     def enrol(self, request: HttpRequest) -> HttpResponse:
@@ -234,12 +359,17 @@ class LessonPage(TrainingPageMixin, RoutablePageMixin, Page):
     required = models.BooleanField(
         _("required"), default=True, help_text=_("Learners must complete this lesson to complete the course.")
     )
+    in_refreshers = models.BooleanField(
+        _("required in refreshers"),
+        default=True,
+        help_text=_("Untick to leave this required lesson out of refresher cycles: a shorter refresher path."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),
-        FieldPanel("required"),
+        FieldRowPanel([FieldPanel("required"), FieldPanel("in_refreshers")]),
         FieldPanel("body"),
         InlinePanel("activity_links", heading=_("Activities"), label=_("activity")),
     ]

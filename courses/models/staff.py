@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
-from courses.conf import get_setting
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class StaffProfileQuerySet(models.QuerySet):
+    def team_of(self, manager: AbstractBaseUser) -> StaffProfileQuerySet:
+        """Everyone whose chain of managers reaches ``manager``, however deep, in one query."""
+        table = self.model._meta.db_table
+        # The table name comes from the model; the manager's id is a parameter.
+        team = RawSQL(  # noqa: S611
+            f"WITH RECURSIVE team(user_id) AS ("  # noqa: S608
+            f" SELECT user_id FROM {table} WHERE manager_id = %s"
+            f" UNION SELECT member.user_id FROM {table} member JOIN team ON member.manager_id = team.user_id"
+            f") SELECT user_id FROM team",
+            [manager.pk],
+        )
+        return self.filter(user_id__in=team)
 
 
 class StaffProfile(models.Model):
-    """An employee's hire date, department, manager and preferred language."""
+    """An employee: hire date, department, manager, preferred language and name in Persian script."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("user")
     )
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
-    department = models.CharField(_("department"), max_length=100, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True, db_index=True)
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -29,6 +47,14 @@ class StaffProfile(models.Model):
     # A language code from settings.LANGUAGES; the choices live in the form so that a
     # site's own LANGUAGES never calls for a migration of this app.
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    persian_name = models.CharField(
+        _("name in Persian script"),
+        max_length=150,
+        blank=True,
+        help_text=_("For Persian certificates and pages; the account's first and last name are the Latin spelling."),
+    )
+
+    objects = StaffProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("staff profile")
@@ -36,10 +62,14 @@ class StaffProfile(models.Model):
         ordering = ["user__username"]
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return self.latin_name or self.user.get_username()
 
     @property
-    def is_new_hire(self) -> bool:
-        if self.hire_date is None:
-            return False
-        return (timezone.localdate() - self.hire_date).days <= get_setting("NEW_HIRE_DAYS")
+    def latin_name(self) -> str:
+        return self.user.get_full_name()
+
+    def name_for(self, language_code: str) -> str:
+        """The name to print in ``language_code``: Persian script for Persian, else Latin; each falls back on
+        the other, then on the username."""
+        names = [self.persian_name, self.latin_name] if language_code == "fa" else [self.latin_name, self.persian_name]
+        return next((name for name in names if name), self.user.get_username())

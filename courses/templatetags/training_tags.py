@@ -4,7 +4,9 @@ from django import template
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import translate_url
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
+from wagtail import hooks
 from wagtail.models import Page
 
 from courses import formatting
@@ -71,3 +73,25 @@ def language_switcher(context) -> dict:
             {"code": code, "name": info["name_local"], "url": url, "current": code == current, "bidi": info["bidi"]}
         )
     return {"links": links}
+
+
+@register.filter
+def question_rows(activity, state) -> list:
+    """The rows of a choice-question activity's form for ``state`` (see ``ChoiceQuestionsMixin.question_rows``)."""
+    return list(activity.question_rows(state).values())
+
+
+#: Hooks other apps register to add to the learner's pages. Each function takes the template context
+#: and returns HTML (or an empty string): header items are ``<li>`` elements of the main menu.
+PAGE_HOOKS = {
+    "header": "training_header_items",
+    "dashboard": "training_dashboard_panels",
+    "course": "training_course_panels",
+}
+
+
+@register.simple_tag(takes_context=True)
+def training_panels(context, place: str) -> SafeString:
+    """What installed apps add at ``place`` (``header``, ``dashboard`` or ``course``) through Wagtail hooks."""
+    parts = (function(context) for function in hooks.get_hooks(PAGE_HOOKS[place]))
+    return mark_safe("".join(part for part in parts if part))  # noqa: S308 - each hook returns rendered, escaped HTML

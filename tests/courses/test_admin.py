@@ -17,6 +17,17 @@ from courses.models import (
 from courses.testing import make_reflection, make_user, translate
 from demo.roles import set_up_groups
 
+#: The Completion tab's refresher fields as a course form posts them: completions never expire.
+REFRESHER_POLICY_FORM = {
+    "renewal": "never",
+    "renew_every_months": "12",
+    "renew_on_month": "12",
+    "renew_on_day": "31",
+    "refresher_window_days": "30",
+    "grace_days": "0",
+    "test_out": "never",
+}
+
 
 def list_block(items):
     """ListBlock form data for ``items``."""
@@ -65,6 +76,7 @@ def test_a_trainer_creates_and_publishes_a_quiz_a_course_and_a_lesson(trainer_cl
             "body": streamfield([]),
             "pass_mark": "80",
             "allow_self_enrolment": "on",
+            **REFRESHER_POLICY_FORM,
             "action-publish": "publish",
         }
     )
@@ -122,7 +134,7 @@ def test_a_trainer_enrols_a_learner_with_a_due_date(trainer_client, course, lear
     assert response.status_code == 302
     enrollment = Enrollment.objects.get()
     assert (enrollment.source, enrollment.assigned_by.username) == ("assigned", "trainer")
-    assert str(enrollment.due_date) == "2026-12-31"
+    assert str(enrollment.cycles.get().due_on) == "2026-12-31"
 
 
 def test_enrolling_someone_twice_is_a_form_error(trainer_client, course, learner):
@@ -222,6 +234,7 @@ def test_a_trainer_can_send_a_course_through_moderation(trainer_client, index):
             "estimated_minutes": "15",
             "body": streamfield([]),
             "pass_mark": "80",
+            **REFRESHER_POLICY_FORM,
             "action-submit": "submit",
         }
     )

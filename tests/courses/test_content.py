@@ -6,7 +6,7 @@ import pytest
 from wagtail.models import Page, Revision
 
 from courses.content import ContentError, install_training_modules, training_modules
-from courses.models import Activity, CourseCompletion, CoursePage, Enrollment, LearningPath, LessonPage
+from courses.models import Activity, AssignmentRule, CourseCompletion, CoursePage, Enrollment, LessonPage
 from courses.testing import make_user
 from modules.angry_customer.models import ScenarioActivity
 from modules.empowerment.models import EmpowermentActivity, EmpowermentMatrix, EmpowermentRule
@@ -38,9 +38,11 @@ def test_each_language_has_its_own_activities(installed):
         assert {activity.locale.language_code for activity in activities} == {"fa"}
 
 
-def test_the_onboarding_path_holds_the_four_courses_in_order(installed):
-    path = LearningPath.objects.onboarding().get()
-    assert [step.course.slug for step in path.steps.all()] == [
+def test_the_onboarding_rule_holds_the_four_courses_in_order_a_week_apart(installed):
+    rule = AssignmentRule.objects.get()
+    assert (rule.audience, rule.due_from) == ("hired_since", "hire_date")
+    assert [step.due_after_days for step in rule.courses.all()] == [7, 14, 21, 28]
+    assert [step.course.slug for step in rule.courses.all()] == [
         "empathy",
         "active-listening",
         "angry-customers",
@@ -49,15 +51,18 @@ def test_the_onboarding_path_holds_the_four_courses_in_order(installed):
 
 
 def test_installing_again_changes_nothing(installed):
-    counts = (Page.objects.count(), Activity.objects.count(), Revision.objects.count(), LearningPath.objects.count())
+    counts = (Page.objects.count(), Activity.objects.count(), Revision.objects.count(), AssignmentRule.objects.count())
 
     again = install_training_modules()
 
     assert again.created == []
     assert len(again.skipped) == 8
-    assert (Page.objects.count(), Activity.objects.count(), Revision.objects.count(), LearningPath.objects.count()) == (
-        counts
-    )
+    assert (
+        Page.objects.count(),
+        Activity.objects.count(),
+        Revision.objects.count(),
+        AssignmentRule.objects.count(),
+    ) == (counts)
 
 
 def test_installing_again_keeps_a_trainers_edits(installed):
@@ -91,14 +96,14 @@ def test_at_least_eight_empowerment_cases_ship(installed):
 
 def test_installing_again_never_brings_back_what_trainers_removed(installed, fa):
     CoursePage.objects.get(slug="empathy", locale=fa).delete()
-    LearningPath.objects.all().delete()
+    AssignmentRule.objects.all().delete()
     matrix = EmpowermentMatrix.current()
     matrix.rules.all().delete()
 
     assert install_training_modules().created == []
 
     assert not CoursePage.objects.filter(slug="empathy", locale=fa).exists()
-    assert not LearningPath.objects.exists()
+    assert not AssignmentRule.objects.exists()
     assert not EmpowermentRule.objects.exists()
 
 

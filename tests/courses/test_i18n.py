@@ -62,8 +62,7 @@ def test_dates_are_jalali_with_persian_digits_in_persian():
 
 
 def test_the_persian_dashboard_shows_jalali_dates_and_persian_digits(learner_client, learner, persian_course):
-    enrollment, _ = Enrollment.objects.enrol(learner, persian_course, source="assigned")
-    Enrollment.objects.filter(pk=enrollment.pk).update(due_date=datetime.date(2026, 12, 21))
+    Enrollment.objects.enrol(learner, persian_course, source="assigned", due_date=datetime.date(2026, 12, 21))
 
     page = learner_client.get("/fa/my-training/").text
 

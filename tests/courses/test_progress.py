@@ -1,8 +1,9 @@
 """Recording work: attempts, lesson progress, course completion, cycles and translations."""
 
 import pytest
+from django.utils import timezone
 
-from courses.models import Attempt, CourseCompletion, Enrollment, LessonProgress
+from courses.models import Attempt, CourseCompletion, Cycle, Enrollment, LessonProgress
 from courses.progress import LessonVisit, complete_reading, record_attempt
 from courses.signals import course_completed
 from courses.testing import make_course, make_lesson, make_quiz, query_dict, quiz_answers, translate
@@ -114,6 +115,7 @@ def test_work_done_in_persian_counts_for_the_course(course, learner, lessons, qu
 def test_a_new_cycle_starts_afresh_and_keeps_the_past(enrolled, learner, lessons, quiz, reflection):
     submit(visit(learner, lessons[0]), quiz, quiz_answers(quiz))
     submit(visit(learner, lessons[1]), reflection, {"response": "one two three four"})
+    Cycle.objects.create(enrollment=enrolled, number=2, is_refresher=True, opened_on=timezone.localdate())
     Enrollment.objects.filter(pk=enrolled.pk).update(cycle=2)
 
     refreshed = Enrollment.objects.with_progress().get()

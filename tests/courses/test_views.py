@@ -97,7 +97,8 @@ def test_passing_everything_moves_the_bar_and_completes_the_course(learner_clien
 
     assert CourseCompletion.objects.count() == 1
     dashboard = learner_client.get("/my-training/")
-    assert re.search(r"Completed on \d+ \w+ \d{4}", dashboard.text)
+    assert re.search(r"completed \d+ \w+ \d{4}", dashboard.text)
+    assert "does not expire" in dashboard.text
 
 
 def test_a_lesson_with_no_activities_is_marked_read(learner_client, learner, index):
@@ -123,7 +124,7 @@ def test_marking_a_lesson_with_activities_read_is_refused(learner_client, learne
     assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
 
 
-def test_the_dashboard_sorts_due_in_progress_and_completed(learner_client, learner, index):
+def test_the_dashboard_groups_courses_by_what_to_do(learner_client, learner, index):
     today = timezone.localdate()
     soon = make_course(index, "Due soon")
     later = make_course(index, "Due later")
@@ -138,9 +139,11 @@ def test_the_dashboard_sorts_due_in_progress_and_completed(learner_client, learn
     response = learner_client.get("/my-training/")
 
     sections = {
-        str(heading): [e.course.title for e in enrollments] for heading, enrollments in response.context["sections"]
+        str(heading): [e.course.title for e in enrollments]
+        for heading, enrollments in response.context["sections"]
+        if enrollments
     }
-    assert sections == {"Due": ["Due soon", "Due later"], "In progress": ["Open ended"], "Completed": ["Done"]}
+    assert sections == {"Overdue": ["Due soon"], "Not started": ["Due later", "Open ended"], "Valid": ["Done"]}
     assert "Overdue" in response.text
 
 
@@ -165,20 +168,44 @@ def test_a_wrong_password_shows_an_error(client, index):
     assert "Please enter a correct username and password" in response.text
 
 
-def test_the_dashboard_lists_an_onboarding_path_in_its_order(learner_client, learner, index):
-    from courses.models import LearningPath, LearningPathStep
+def test_the_dashboard_lists_a_rules_courses_in_order_with_its_progress(learner_client, learner, index):
+    from courses.models import AssignmentRule, AssignmentRuleCourse, StaffProfile
 
-    path = LearningPath.objects.create(name="Onboarding", is_onboarding=True)
+    rule = AssignmentRule.objects.create(name="Onboarding", due_from="assigned")
     for position, title in enumerate(["First", "Second", "Third"]):
-        LearningPathStep.objects.create(path=path, course=make_course(index, title), sort_order=position)
-    path.enrol(learner)
+        AssignmentRuleCourse.objects.create(
+            rule=rule, course=make_course(index, title), sort_order=position, due_after_days=30
+        )
+    StaffProfile.objects.create(user=learner)
 
     response = learner_client.get("/my-training/")
 
     sections = {str(heading): enrollments for heading, enrollments in response.context["sections"]}
-    in_progress = sections["In progress"]
-    assert [e.course.title for e in in_progress] == ["First", "Second", "Third"]
+    assert [e.course.title for e in sections["Not started"]] == ["First", "Second", "Third"]
+    assert "<bdi>Onboarding</bdi>: 0 of 3 courses done" in response.text
 
 
 def test_an_empty_dashboard_points_to_the_courses(learner_client, index):
     assert "You are not enrolled in any course yet." in learner_client.get("/my-training/").text
+
+
+def test_apps_add_to_the_header_dashboard_and_course_page_through_hooks(learner_client, learner, course):
+    from wagtail import hooks
+
+    Enrollment.objects.enrol(learner, course, source="self")
+    added = {
+        "training_header_items": lambda context: "<li>header-from-an-app</li>",
+        "training_dashboard_panels": lambda context: f"<p>dashboard-for-{context['request'].user}</p>",
+        "training_course_panels": lambda context: f"<p>course-{context['page'].slug}</p>",
+    }
+    with (
+        hooks.register_temporarily("training_header_items", added["training_header_items"]),
+        hooks.register_temporarily("training_dashboard_panels", added["training_dashboard_panels"]),
+        hooks.register_temporarily("training_course_panels", added["training_course_panels"]),
+    ):
+        dashboard = learner_client.get("/my-training/").text
+        course_page = learner_client.get(course.url).text
+
+    assert "<li>header-from-an-app</li>" in dashboard
+    assert "<p>dashboard-for-learner</p>" in dashboard
+    assert f"<p>course-{course.slug}</p>" in course_page

@@ -1,0 +1,111 @@
+"""Applying assignment rules: enrol the staff each rule applies to, release those it no longer does.
+
+Contract:
+
+* Set-based and idempotent: a second run writes nothing. Enrolments and cycles are created
+  with ``ignore_conflicts`` behind unique constraints, so runs at the same time cannot double them.
+* Someone an active rule applies to is enrolled in each of its courses they are not enrolled in
+  yet (how: by an assignment rule, which one), with a first cycle due ``due_after_days`` after their
+  hire date or after the day the rule first applied to them, as the rule says. Where several rules
+  give the same course, the earliest due date wins.
+* An enrolment made by a rule whose learner no active rule with that course applies to any more
+  (they moved on, or their account was deactivated) is *released*: it is no longer required and
+  nobody chases it, and its records stay. If a rule applies again, it is required again.
+* Trainers' assignments and self-enrolments are left alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from courses.models import AssignmentRule, Cycle, Enrollment
+
+#: Rows written per statement, to keep memory and statement size bounded.
+BATCH_SIZE = 2000
+
+
+@dataclass
+class AssignmentReport:
+    enrolled: int = 0
+    released: int = 0
+    required_again: int = 0
+
+
+def apply_assignment_rules(
+    today: datetime.date | None = None, user_ids: Iterable[int] | None = None
+) -> AssignmentReport:
+    """Apply every active rule, to everyone or only to ``user_ids``."""
+    today = today or timezone.localdate()
+    report = AssignmentReport()
+    rules = list(AssignmentRule.objects.active().prefetch_related("courses__course"))
+    user_ids = None if user_ids is None else list(user_ids)
+    audiences: dict[int, Q] = {}
+    # For each course, each newcomer's earliest due date among the rules that give it, and that rule.
+    newcomers: dict[int, dict[int, tuple[datetime.date, AssignmentRule]]] = {}
+    for rule in rules:
+        profiles = rule.audience_profiles()
+        if user_ids is not None:
+            profiles = profiles.filter(user_id__in=user_ids)
+        for step in rule.courses.all():
+            course_id = step.course.canonical_id
+            audiences[course_id] = audiences.get(course_id, Q()) | Q(user__in=rule.audience_profiles().values("user"))
+            waiting = newcomers.setdefault(course_id, {})
+            for user_id, hire_date in profiles.exclude(user__enrollments__course_id=course_id).values_list(
+                "user_id", "hire_date"
+            ):
+                due = _first_due_date(rule, step.due_after_days, hire_date, today)
+                if user_id not in waiting or due < waiting[user_id][0]:
+                    waiting[user_id] = (due, rule)
+    for course_id, waiting in newcomers.items():
+        report.enrolled += _enrol(course_id, waiting, today)
+    automatic = Enrollment.objects.filter(source=Enrollment.Source.AUTOMATIC)
+    if user_ids is not None:
+        automatic = automatic.filter(user_id__in=user_ids)
+    for course_id in set(automatic.values_list("course_id", flat=True).distinct()) | set(audiences):
+        in_audience = audiences.get(course_id)
+        enrollments = automatic.filter(course_id=course_id)
+        still_required = enrollments.filter(released_on__isnull=True)
+        if in_audience is not None:
+            still_required = still_required.exclude(in_audience)
+            report.required_again += enrollments.filter(in_audience, released_on__isnull=False).update(released_on=None)
+        report.released += still_required.update(released_on=today)
+    return report
+
+
+def _enrol(course_id: int, newcomers: dict[int, tuple[datetime.date, AssignmentRule]], today: datetime.date) -> int:
+    """Enrol ``newcomers`` (user id: due date, rule) in the course and open their first cycles."""
+    enrolled = 0
+    user_ids = list(newcomers)
+    for start in range(0, len(user_ids), BATCH_SIZE):
+        batch = user_ids[start : start + BATCH_SIZE]
+        Enrollment.objects.bulk_create(
+            [
+                Enrollment(
+                    user_id=user_id, course_id=course_id, source=Enrollment.Source.AUTOMATIC, rule=newcomers[user_id][1]
+                )
+                for user_id in batch
+            ],
+            ignore_conflicts=True,
+        )
+        without_cycle = Enrollment.objects.filter(
+            course_id=course_id, user_id__in=batch, cycles__isnull=True
+        ).values_list("pk", "user_id")
+        cycles = [
+            Cycle(enrollment_id=enrollment_id, number=1, opened_on=today, due_on=newcomers[user_id][0])
+            for enrollment_id, user_id in without_cycle
+        ]
+        Cycle.objects.bulk_create(cycles, ignore_conflicts=True)
+        enrolled += len(cycles)
+    return enrolled
+
+
+def _first_due_date(
+    rule: AssignmentRule, due_after_days: int, hire_date: datetime.date | None, today: datetime.date
+) -> datetime.date:
+    start = hire_date if rule.due_from == AssignmentRule.DueFrom.HIRE_DATE and hire_date else today
+    return start + datetime.timedelta(days=due_after_days)
