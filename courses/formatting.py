@@ -55,3 +55,16 @@ def local_date(value: datetime.date | datetime.datetime | None, style: str = "lo
             return local_digits(f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}")
         return local_digits(f"{jalali.day} {jdatetime.date.j_months_fa[jalali.month - 1]} {jalali.year}")
     return value.isoformat() if style == "short" else date_format(value, "j F Y")
+
+
+def local_datetime(value: datetime.datetime | None) -> str:
+    """A moment in the current time zone, in the active language's calendar: 1 December 2026, 13:51."""
+    if not value:
+        return ""
+    value = timezone.localtime(value)
+    separator = _DATE_TIME_SEPARATORS.get(get_language(), ", ")
+    return f"{local_date(value)}{separator}{local_digits(value.strftime('%H:%M'))}"
+
+
+#: What stands between a date and a time where a comma is not the language's own.
+_DATE_TIME_SEPARATORS = {"fa": "، "}

@@ -1,7 +1,10 @@
-"""Forms of the learner's pages outside the page tree."""
+"""Forms of the training site: the learner's login, and the course editor in the admin."""
 
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from courses.formatting import local_digits
 
 
 class LoginForm(AuthenticationForm):
@@ -21,3 +24,20 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs["dir"] = "ltr"
         self.fields["password"].label = pgettext_lazy("login form", "Password")
         self.fields["password"].widget.attrs["dir"] = "ltr"
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """The course editor. Its estimated minutes say what leaving them blank gives: the lessons' total."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("estimated_minutes")
+        if field is None or self.instance.pk is None:
+            return
+        total = self.instance.lesson_total_minutes()
+        field.widget.attrs["placeholder"] = local_digits(total)
+        field.help_text = ngettext(
+            "Leave blank to use the total of the course's lessons, now %(count)s minute.",
+            "Leave blank to use the total of the course's lessons, now %(count)s minutes.",
+            total,
+        ) % {"count": local_digits(total)}

@@ -17,16 +17,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn, LiveStatusTagColumn, UpdatedAtColumn
-from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.views.generic import models as model_views
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.admin_display import ReadableIndexView, ReadableValuesMixin
 from courses.models import (
-    Activity,
     AssignmentRule,
     CoursePage,
     Cycle,
@@ -41,32 +39,6 @@ TRAINING_MENU_HOOK = "register_training_menu_item"
 
 
 # Activities
-
-
-class ActivityChooserColumnsMixin:
-    @property
-    def columns(self):
-        return [*super().columns, Column("type_name", label=_("Type")), LiveStatusTagColumn()]
-
-
-class ActivityChooseView(ActivityChooserColumnsMixin, chooser_views.ChooseView):
-    pass
-
-
-class ActivityChooseResultsView(ActivityChooserColumnsMixin, chooser_views.ChooseResultsView):
-    pass
-
-
-class ActivityChooserViewSet(ChooserViewSet):
-    """Picks an activity of any type for a lesson."""
-
-    model = Activity
-    icon = "tasks"
-    choose_one_text = _("Choose an activity")
-    choose_another_text = _("Choose another activity")
-    edit_item_text = _("Edit this activity")
-    choose_view_class = ActivityChooseView
-    choose_results_view_class = ActivityChooseResultsView
 
 
 class ActivityViewSet(SnippetViewSet):
@@ -159,13 +131,13 @@ class EnrollmentDeleteView(model_views.DeleteView):
         return super().run_before_hook()
 
 
-class EnrollmentIndexView(model_views.IndexView):
+class EnrollmentIndexView(ReadableIndexView):
     def get_base_queryset(self):
         """Everyone's enrolments for those who manage enrolments; a manager's own team for the others."""
         return Enrollment.objects.visible_to(self.request.user).with_progress().with_status().select_related("user")
 
 
-class EnrollmentViewSet(ModelViewSet):
+class EnrollmentViewSet(ReadableValuesMixin, ModelViewSet):
     model = Enrollment
     index_view_class = EnrollmentIndexView
     icon = "user"
@@ -200,7 +172,7 @@ class StaffProfileForm(WagtailAdminModelForm):
         fields = ["user", "hire_date", "department", "manager", "preferred_language"]
 
 
-class StaffProfileIndexView(model_views.IndexView):
+class StaffProfileIndexView(ReadableIndexView):
     def get_base_queryset(self):
         return StaffProfile.objects.select_related("user", "manager")
 
@@ -223,7 +195,7 @@ class StaffHistoryView(model_views.InspectView):
         return context
 
 
-class StaffProfileViewSet(ModelViewSet):
+class StaffProfileViewSet(ReadableValuesMixin, ModelViewSet):
     model = StaffProfile
     index_view_class = StaffProfileIndexView
     inspect_view_class = StaffHistoryView

@@ -11,11 +11,11 @@ from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
+from courses.activity_chooser import ActivityChooserViewSet
 from courses.admin_views import apply_policy
 from courses.models import Activity, CoursePage, learner_records_under
 from courses.viewsets import (
     ActivitiesMenu,
-    ActivityChooserViewSet,
     AssignmentRuleViewSet,
     EnrollmentViewSet,
     QuizViewSet,

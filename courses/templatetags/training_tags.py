@@ -7,6 +7,7 @@ from django.urls import translate_url
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 from wagtail import hooks
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page
 
 from courses import formatting
@@ -43,7 +44,8 @@ def training_index_url(context) -> str:
     """The catalogue: the page's own (``training_index`` in the context), or the one in the active language."""
     index = context.get("training_index")
     if index is None:
-        index = TrainingIndexPage.objects.live().filter(locale__language_code=get_language()).first()
+        language = get_supported_content_language_variant(get_language())
+        index = TrainingIndexPage.objects.live().filter(locale__language_code=language).first()
     return index.url if index else "/"
 
 
