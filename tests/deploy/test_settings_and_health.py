@@ -21,7 +21,8 @@ PRODUCTION = {
 
 
 def manage(*args: str, **environment: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
+    # Browser tests allow async-unsafe calls in this process; a deployed site would not.
+    env = {key: value for key, value in os.environ.items() if key not in {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(environment)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
