@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 # (pdftotext and pdftoppm read the certificates in tests).
 TEST_SYSTEM_PACKAGES := chromium postgresql poppler-utils
 
-.PHONY: demo test check pytest pytest-postgres bench clean
+.PHONY: demo test check pytest pytest-postgres pytest-package bench clean
 
 demo: $(VENV)/.installed-runtime
 	scripts/install-system-packages $(SYSTEM_PACKAGES)
@@ -20,7 +20,7 @@ demo: $(VENV)/.installed-runtime
 
 test: $(VENV)/.installed-dev
 	scripts/install-system-packages $(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
-	$(MAKE) check pytest pytest-postgres bench
+	$(MAKE) check pytest pytest-postgres pytest-package bench
 
 check:
 	$(PY) -m ruff check .
@@ -33,6 +33,10 @@ pytest:
 
 pytest-postgres:
 	scripts/with-postgres $(PY) -m pytest
+
+# The wheel in a new `wagtail start` site, set up by the README's steps (about a minute).
+pytest-package:
+	$(PY) -m pytest -m package
 
 bench:
 	$(PY) bench/pages.py --small
