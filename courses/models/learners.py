@@ -347,9 +347,9 @@ def localize_courses(enrollments: Iterable[Enrollment]) -> list[Enrollment]:
     keys = {enrollment.course.translation_key for enrollment in enrollments}
     translations = {
         course.translation_key: course
-        for course in CoursePage.objects.live().filter(
-            translation_key__in=keys, locale__language_code=get_supported_content_language_variant(get_language())
-        )
+        for course in CoursePage.objects.live()
+        .filter(translation_key__in=keys, locale__language_code=get_supported_content_language_variant(get_language()))
+        .select_related("locale")
     }
     for enrollment in enrollments:
         enrollment.localized_course = translations.get(enrollment.course.translation_key, enrollment.course)
