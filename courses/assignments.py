@@ -20,6 +20,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
@@ -44,7 +45,8 @@ def apply_assignment_rules(
     report = AssignmentReport()
     rules = list(AssignmentRule.objects.active().prefetch_related("courses__course"))
     user_ids = None if user_ids is None else list(user_ids)
-    audiences: dict[int, Q] = {}
+    audiences: dict[int, Q] = {}  # course id: whom its rules apply to, as a condition on accounts
+    givers: dict[int, set[int]] = {}  # course id: the ids of the rules that give it
     # For each course, each newcomer's earliest due date among the rules that give it, and that rule.
     newcomers: dict[int, dict[int, tuple[datetime.date, AssignmentRule]]] = {}
     for rule in rules:
@@ -53,10 +55,12 @@ def apply_assignment_rules(
             profiles = profiles.filter(user_id__in=user_ids)
         for step in rule.courses.all():
             course_id = step.course.canonical_id
-            audiences[course_id] = audiences.get(course_id, Q()) | Q(user__in=rule.audience_profiles().values("user"))
+            audiences[course_id] = audiences.get(course_id, Q()) | Q(pk__in=rule.audience_profiles().values("user"))
+            givers.setdefault(course_id, set()).add(rule.pk)
             waiting = newcomers.setdefault(course_id, {})
-            for user_id, hire_date in profiles.exclude(user__enrollments__course_id=course_id).values_list(
-                "user_id", "hire_date"
+            # Unordered: the profiles' default ordering would sort the whole audience for nothing.
+            for user_id, hire_date in (
+                profiles.exclude(user__enrollments__course_id=course_id).order_by().values_list("user_id", "hire_date")
             ):
                 due = _first_due_date(rule, step.due_after_days, hire_date, today)
                 if user_id not in waiting or due < waiting[user_id][0]:
@@ -66,13 +70,25 @@ def apply_assignment_rules(
     automatic = Enrollment.objects.filter(source=Enrollment.Source.AUTOMATIC)
     if user_ids is not None:
         automatic = automatic.filter(user_id__in=user_ids)
-    for course_id in set(automatic.values_list("course_id", flat=True).distinct()) | set(audiences):
-        in_audience = audiences.get(course_id)
-        enrollments = automatic.filter(course_id=course_id)
+    # Courses given by the same rules have the same audience: release them, and require them again, in one
+    # statement each, so that the statements grow with the audiences rather than the courses. (Unordered, or the
+    # default ordering would make DISTINCT run over every enrolment's date.)
+    courses_by_givers: dict[frozenset[int], list[int]] = {}
+    for course_id in set(automatic.order_by().values_list("course_id", flat=True).distinct()) | set(audiences):
+        courses_by_givers.setdefault(frozenset(givers.get(course_id, ())), []).append(course_id)
+    accounts = get_user_model().objects.all()
+    for course_ids in courses_by_givers.values():
+        in_audience = audiences.get(course_ids[0])
+        enrollments = automatic.filter(course_id__in=course_ids)
         still_required = enrollments.filter(released_on__isnull=True)
         if in_audience is not None:
-            still_required = still_required.exclude(in_audience)
-            report.required_again += enrollments.filter(in_audience, released_on__isnull=False).update(released_on=None)
+            # Both statements start from the few rows that can change, whatever the number of enrolments: the
+            # accounts outside the audience, and the released enrolments (which an index of their own holds).
+            still_required = still_required.filter(user__in=accounts.exclude(in_audience))
+            released = Enrollment.objects.filter(released_on__isnull=False).values("pk")
+            report.required_again += enrollments.filter(pk__in=released, user__in=accounts.filter(in_audience)).update(
+                released_on=None
+            )
         report.released += still_required.update(released_on=today)
     return report
 

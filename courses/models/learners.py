@@ -264,7 +264,13 @@ class Enrollment(models.Model):
         verbose_name_plural = _("enrolments")
         ordering = ["-enrolled_at"]
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_enrollment_per_course")]
-        indexes = [models.Index(fields=["refresher_opens_on"])]
+        indexes = [
+            models.Index(fields=["refresher_opens_on"]),
+            # The sweep looks up released enrolments, a few among many, to see whether a rule applies again.
+            models.Index(
+                fields=["released_on"], condition=Q(released_on__isnull=False), name="enrollment_released_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.course}"
