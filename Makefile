@@ -35,6 +35,8 @@ pytest-postgres:
 
 bench:
 	$(PY) bench/pages.py --small
+	$(PY) bench/sweep.py --small
+	scripts/with-postgres $(PY) bench/sweep.py --small
 
 $(VENV)/.created:
 	"$$(scripts/find-python)" -m venv $(VENV)
