@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from courses.models import AssignmentRule, Cycle, Enrollment
+from courses.models import AssignmentRule, CoursePage, Cycle, Enrollment
 
 #: Rows written per statement, to keep memory and statement size bounded.
 BATCH_SIZE = 2000
@@ -55,7 +55,9 @@ def apply_assignment_rules(
             profiles = profiles.filter(user_id__in=user_ids)
         for step in rule.courses.all():
             course_id = step.course.canonical_id
-            audiences[course_id] = audiences.get(course_id, Q()) | Q(pk__in=rule.audience_profiles().values("user"))
+            # EXISTS rather than IN, so that PostgreSQL sees how few accounts fall outside an audience.
+            in_audience = Q(Exists(rule.audience_profiles().filter(user=OuterRef("pk"))))
+            audiences[course_id] = audiences.get(course_id, Q()) | in_audience
             givers.setdefault(course_id, set()).add(rule.pk)
             waiting = newcomers.setdefault(course_id, {})
             # Unordered: the profiles' default ordering would sort the whole audience for nothing.
@@ -71,10 +73,11 @@ def apply_assignment_rules(
     if user_ids is not None:
         automatic = automatic.filter(user_id__in=user_ids)
     # Courses given by the same rules have the same audience: release them, and require them again, in one
-    # statement each, so that the statements grow with the audiences rather than the courses. (Unordered, or the
-    # default ordering would make DISTINCT run over every enrolment's date.)
+    # statement each, so that the statements grow with the audiences rather than the courses.
     courses_by_givers: dict[frozenset[int], list[int]] = {}
-    for course_id in set(automatic.order_by().values_list("course_id", flat=True).distinct()) | set(audiences):
+    # Each course asked whether it has any automatic enrolment: an index lookup each, not a pass over them all.
+    enrolled_by_rules = CoursePage.objects.filter(Exists(automatic.filter(course=OuterRef("pk"))))
+    for course_id in set(enrolled_by_rules.values_list("pk", flat=True)) | set(audiences):
         courses_by_givers.setdefault(frozenset(givers.get(course_id, ())), []).append(course_id)
     accounts = get_user_model().objects.all()
     for course_ids in courses_by_givers.values():
