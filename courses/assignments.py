@@ -17,11 +17,12 @@ Contract:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import batched
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import AssignmentRule, CoursePage, Cycle, Enrollment
@@ -53,20 +54,28 @@ def apply_assignment_rules(
         profiles = rule.audience_profiles()
         if user_ids is not None:
             profiles = profiles.filter(user_id__in=user_ids)
-        for step in rule.courses.all():
+        steps = list(rule.courses.all())
+        for step in steps:
             course_id = step.course.canonical_id
             # EXISTS rather than IN, so that PostgreSQL sees how few accounts fall outside an audience.
             in_audience = Q(Exists(rule.audience_profiles().filter(user=OuterRef("pk"))))
             audiences[course_id] = audiences.get(course_id, Q()) | in_audience
             givers.setdefault(course_id, set()).add(rule.pk)
-            waiting = newcomers.setdefault(course_id, {})
-            # Unordered: the profiles' default ordering would sort the whole audience for nothing.
-            for user_id, hire_date in (
-                profiles.exclude(user__enrollments__course_id=course_id).order_by().values_list("user_id", "hire_date")
-            ):
-                due = _first_due_date(rule, step.due_after_days, hire_date, today)
-                if user_id not in waiting or due < waiting[user_id][0]:
-                    waiting[user_id] = (due, rule)
+        for lacking in batched(_lacking_some(profiles, {step.course.canonical_id for step in steps}), BATCH_SIZE):
+            held = set(
+                Enrollment.objects.filter(user_id__in=[user_id for user_id, _ in lacking]).values_list(
+                    "user_id", "course_id"
+                )
+            )
+            for step in steps:
+                course_id = step.course.canonical_id
+                waiting = newcomers.setdefault(course_id, {})
+                for user_id, hire_date in lacking:
+                    if (user_id, course_id) in held:
+                        continue
+                    due = _first_due_date(rule, step.due_after_days, hire_date, today)
+                    if user_id not in waiting or due < waiting[user_id][0]:
+                        waiting[user_id] = (due, rule)
     for course_id, waiting in newcomers.items():
         report.enrolled += _enrol(course_id, waiting, today)
     automatic = Enrollment.objects.filter(source=Enrollment.Source.AUTOMATIC)
@@ -94,6 +103,24 @@ def apply_assignment_rules(
             )
         report.released += still_required.update(released_on=today)
     return report
+
+
+def _lacking_some(profiles: QuerySet, course_ids: set[int]) -> Iterator[tuple[int, datetime.date | None]]:
+    """(user id, hire date) of each of ``profiles`` not enrolled in every one of ``course_ids``.
+
+    One pass over the enrolments in those courses finds who holds them all, rather than one pass per course.
+    """
+    holding_all = (
+        Enrollment.objects.filter(course_id__in=course_ids)
+        .order_by()
+        .values("user_id")
+        .annotate(held=Count("*"))
+        .filter(held=len(course_ids))
+        .values("user_id")
+    )
+    # Unordered: the profiles' default ordering would sort the whole audience for nothing.
+    lacking = profiles.exclude(user_id__in=holding_all).order_by().values_list("user_id", "hire_date")
+    return lacking.iterator(chunk_size=BATCH_SIZE)
 
 
 def _enrol(course_id: int, newcomers: dict[int, tuple[datetime.date, AssignmentRule]], today: datetime.date) -> int:
