@@ -1,5 +1,6 @@
 """Two sweeps at once write exactly what one sweep writes: one new cycle per window, one enrolment per course."""
 
+import contextlib
 import datetime
 import threading
 
@@ -7,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from courses import refreshers
 from courses.models import (
     AssignmentRule,
     AssignmentRuleCourse,
@@ -65,7 +67,7 @@ def snapshot() -> tuple[list, list]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_sweeps_at_once_write_what_one_sweep_writes():
+def test_two_sweeps_at_once_write_what_one_sweep_writes(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite lets one writer in at a time; sweeps taking turns is tested on PostgreSQL.")
     today = timezone.localdate()
@@ -76,7 +78,17 @@ def test_two_sweeps_at_once_write_what_one_sweep_writes():
         expected = snapshot()
         transaction.set_rollback(True)
     assert snapshot() == before
-    start = threading.Barrier(2)
+    start, opening = threading.Barrier(2), threading.Barrier(2, timeout=2)
+    open_refresher_cycles = refreshers.open_refresher_cycles
+
+    def open_together(day):
+        # Sweeps that did not take turns would both open cycles from here at once; taking turns, the first
+        # waits here in vain and goes on alone.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            opening.wait()
+        return open_refresher_cycles(day)
+
+    monkeypatch.setattr(refreshers, "open_refresher_cycles", open_together)
     reports = []
 
     def sweep():
@@ -97,8 +109,8 @@ def test_two_sweeps_at_once_write_what_one_sweep_writes():
     assert sum(report.refreshers_opened for report in reports) == DUE * len(courses)
     assert sum(report.assignments.enrolled for report in reports) == NEW * len(courses)
     assert Enrollment.objects.count() == (DUE + VALID + NEW) * len(courses)
-    refreshers = Cycle.objects.filter(number=2, is_refresher=True)
-    assert refreshers.count() == DUE * len(courses)
-    assert set(Enrollment.objects.filter(cycles__in=refreshers).values_list("cycle", flat=True)) == {2}
+    refresher_cycles = Cycle.objects.filter(number=2, is_refresher=True)
+    assert refresher_cycles.count() == DUE * len(courses)
+    assert set(Enrollment.objects.filter(cycles__in=refresher_cycles).values_list("cycle", flat=True)) == {2}
     assert Cycle.objects.filter(number=1).count() == (DUE + VALID + NEW) * len(courses)
     assert not Cycle.objects.filter(number__gt=2).exists()
