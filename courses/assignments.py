@@ -110,6 +110,8 @@ def _lacking_some(profiles: QuerySet, course_ids: set[int]) -> Iterator[tuple[in
 
     One pass over the enrolments in those courses finds who holds them all, rather than one pass per course.
     """
+    if not course_ids:
+        return iter(())
     holding_all = (
         Enrollment.objects.filter(course_id__in=course_ids)
         .order_by()
