@@ -90,19 +90,22 @@ def _open_batch(cursor, today: datetime.date) -> int:
 def _open_batch_postgresql(cursor, today: datetime.date) -> int:
     """:func:`_open_batch` in one statement: the batch is read once, moved on, and its cycles are inserted from
     what the update returns. Unordered, so that a long backlog is not sorted again for every batch; sweeps take
-    turns, and learners lock one enrolment at a time, so the order rows are locked in cannot deadlock."""
+    turns, and learners lock one enrolment at a time, so the order rows are locked in cannot deadlock. The update
+    asks again whether the window is open, so a row another transaction changed meanwhile is judged as it is now.
+    """
     enrollment, cycle, completion = Enrollment._meta.db_table, Cycle._meta.db_table, CourseCompletion._meta.db_table
     cursor.execute(
         f"WITH due AS (SELECT id, refresher_opens_on FROM {enrollment} WHERE refresher_opens_on <= %s"  # noqa: S608
-        f" LIMIT {BATCH_SIZE} FOR UPDATE),"
+        f" LIMIT {BATCH_SIZE}),"
         f" moved AS (UPDATE {enrollment} SET cycle = {enrollment}.cycle + 1, refresher_opens_on = NULL FROM due"
-        f" WHERE {enrollment}.id = due.id RETURNING {enrollment}.id, {enrollment}.cycle, due.refresher_opens_on),"
+        f" WHERE {enrollment}.id = due.id AND {enrollment}.refresher_opens_on <= %s"
+        f" RETURNING {enrollment}.id, {enrollment}.cycle, due.refresher_opens_on),"
         f" opened AS (INSERT INTO {cycle} (enrollment_id, number, is_refresher, opened_on, due_on)"
         f" SELECT moved.id, moved.cycle, TRUE, moved.refresher_opens_on, {completion}.valid_until FROM moved"
         f" JOIN {completion} ON {completion}.enrollment_id = moved.id AND {completion}.cycle = moved.cycle - 1"
         f" ON CONFLICT DO NOTHING)"
         f" SELECT COUNT(*) FROM moved",
-        [today],
+        [today, today],
     )
     return cursor.fetchone()[0]
 
