@@ -253,6 +253,15 @@ class TestOutCheck:
                 tested.append((lesson, activities))
         return tested
 
+    def sections(
+        self, data: QueryDict | None = None, error: SubmissionError | None = None
+    ) -> list[tuple[LessonPage, list[tuple[Activity, ActivityState]]]]:
+        """What the test-out form shows: each lesson with its activities' states, refilled after a refusal."""
+        return [
+            (lesson, [(activity, ActivityState(activity, submitted=data, error=error)) for activity in activities])
+            for lesson, activities in self.lessons
+        ]
+
     def submit(self, data: QueryDict) -> list[LessonPage]:
         """Grade and record a test-out; return the lessons tested out. Raises :class:`SubmissionError`
         (and stores nothing) for an incomplete or foreign submission, or a test-out taken already."""

@@ -14,6 +14,7 @@ TRAINER_RECORD_PERMISSIONS = [
     "change_enrollment",
     "view_enrollment",
     "view_staffprofile",
+    "add_staffprofile",
     "add_learningpath",
     "change_learningpath",
     "view_learningpath",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -68,6 +68,13 @@ class EnrollmentQuerySet(models.QuerySet):
     def for_team_of(self, manager: AbstractBaseUser) -> EnrollmentQuerySet:
         """Enrolments of everyone whose chain of managers reaches ``manager``."""
         return self.filter(user__in=StaffProfile.objects.team_of(manager).values("user"))
+
+    def visible_to(self, user: AbstractBaseUser) -> EnrollmentQuerySet:
+        """What ``user`` may see in the admin: everyone's, for those who manage enrolments (trainers,
+        administrators); their own team's, for managers; nothing, for everyone else."""
+        if user.has_perm("courses.change_enrollment"):
+            return self
+        return self.for_team_of(user)
 
     def required(self, on: datetime.date | None = None) -> EnrollmentQuerySet:
         """Enrolments the learner must keep valid on ``on`` (today): assigned by a trainer or a rule that
@@ -165,11 +172,8 @@ class EnrollmentQuerySet(models.QuerySet):
                     When(status__in=[Status.NOT_STARTED, Status.IN_PROGRESS, Status.OVERDUE], then=F("cycle_due_on")),
                     When(status__in=[Status.VALID, Status.REFRESHER_DUE], then=F("valid_until")),
                     When(status=Status.IN_GRACE, then=F("grace_until")),
-                    # Cast: PostgreSQL's date + interval is a timestamp, which would make every branch one.
-                    When(
-                        status=Status.EXPIRED,
-                        then=Cast(F("grace_until") + datetime.timedelta(days=1), models.DateField()),
-                    ),
+                    # A date plus a day is a timestamp on PostgreSQL: cast it back to a date.
+                    When(status=Status.EXPIRED, then=Cast(F("grace_until") + datetime.timedelta(days=1), DateField())),
                     output_field=models.DateField(),
                 ),
                 is_compliant=Case(
@@ -325,6 +329,13 @@ class Enrollment(models.Model):
         cycles = sorted(self.cycles.all(), key=lambda cycle: cycle.number, reverse=True)
         return [(cycle, completions.get(cycle.number)) for cycle in cycles]
 
+    def full_history(self) -> list[tuple[Cycle, CourseCompletion | None, list[Attempt]]]:
+        """:meth:`history` with each cycle's attempts, newest first. Prefetch ``attempts`` too."""
+        attempts: dict[int, list[Attempt]] = {}
+        for attempt in self.attempts.all():
+            attempts.setdefault(attempt.cycle, []).append(attempt)
+        return [(cycle, completion, attempts.get(cycle.number, [])) for cycle, completion in self.history()]
+
 
 class Cycle(models.Model):
     """One cycle of an enrolment: the first time through a course, or a refresher.
@@ -385,6 +396,10 @@ class RuleProgress:
     rule: models.Model
     valid: int
     total: int
+
+    @property
+    def name(self) -> str:
+        return self.rule.name_for(get_language())
 
 
 def rule_progress(enrollments: Iterable[Enrollment]) -> list[RuleProgress]:

@@ -182,8 +182,30 @@ def test_the_dashboard_lists_a_rules_courses_in_order_with_its_progress(learner_
 
     sections = {str(heading): enrollments for heading, enrollments in response.context["sections"]}
     assert [e.course.title for e in sections["Not started"]] == ["First", "Second", "Third"]
-    assert "Onboarding: 0 of 3 courses done" in response.text
+    assert "<bdi>Onboarding</bdi>: 0 of 3 courses done" in response.text
 
 
 def test_an_empty_dashboard_points_to_the_courses(learner_client, index):
     assert "You are not enrolled in any course yet." in learner_client.get("/my-training/").text
+
+
+def test_apps_add_to_the_header_dashboard_and_course_page_through_hooks(learner_client, learner, course):
+    from wagtail import hooks
+
+    Enrollment.objects.enrol(learner, course, source="self")
+    added = {
+        "training_header_items": lambda context: "<li>header-from-an-app</li>",
+        "training_dashboard_panels": lambda context: f"<p>dashboard-for-{context['request'].user}</p>",
+        "training_course_panels": lambda context: f"<p>course-{context['page'].slug}</p>",
+    }
+    with (
+        hooks.register_temporarily("training_header_items", added["training_header_items"]),
+        hooks.register_temporarily("training_dashboard_panels", added["training_dashboard_panels"]),
+        hooks.register_temporarily("training_course_panels", added["training_course_panels"]),
+    ):
+        dashboard = learner_client.get("/my-training/").text
+        course_page = learner_client.get(course.url).text
+
+    assert "<li>header-from-an-app</li>" in dashboard
+    assert "<p>dashboard-for-learner</p>" in dashboard
+    assert f"<p>course-{course.slug}</p>" in course_page

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0002_refresher_cycles'),
+        ('courses', '0004_trainer_experience'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
