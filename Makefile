@@ -41,6 +41,8 @@ pytest-package:
 bench:
 	$(PY) bench/pages.py --small
 	$(PY) bench/certificates.py --small
+	$(PY) bench/sweep.py --small
+	scripts/with-postgres $(PY) bench/sweep.py --small
 
 $(VENV)/.created:
 	"$$(scripts/find-python)" -m venv $(VENV)
