@@ -13,6 +13,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("courses.auth_urls")),
     path("", include("courses.urls")),
+    path("reminders/", include("reminders.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

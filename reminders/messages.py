@@ -1,0 +1,172 @@
+"""The email (and its values) for a queued reminder: in the recipient's language, with a link and a calendar.
+
+Contract: :func:`email_for` returns the message to send, or ``None`` when the reminder no longer applies
+(the cycle was completed, the learner or recipient deactivated, the rule no longer applies), in which
+case the sender marks it not needed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from courses.models import CourseCompletion, CoursePage, Enrollment, Status
+from reminders.calendar import DueDate, calendar_of
+from reminders.conf import get_setting
+from reminders.models import Reminder, ReminderWording
+from reminders.rendering import DigestItem, RenderedMessage, render_message
+from reminders.schedule import Kind
+
+#: Statuses a digest lists, and the open ones it lists only when due within the digest's week.
+DIGEST_STATUSES = {Status.OVERDUE, Status.IN_GRACE, Status.EXPIRED}
+DUE_STATUSES = {Status.NOT_STARTED, Status.IN_PROGRESS, Status.REFRESHER_DUE}
+
+
+def language_of(user) -> str:
+    """The user's preferred language, if the site offers it; else the site's default."""
+    profile = getattr(user, "staff_profile", None)
+    language = profile.preferred_language if profile else ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def name_of(user, language: str) -> str:
+    profile = getattr(user, "staff_profile", None)
+    return profile.name_for(language) if profile else (user.get_full_name() or user.get_username())
+
+
+def course_in(course: CoursePage, language: str) -> CoursePage:
+    """The live translation of ``course`` in ``language``, or the course itself."""
+    translated = (
+        CoursePage.objects.live().filter(translation_key=course.translation_key, locale__language_code=language).first()
+    )
+    return translated or course
+
+
+def absolute(url: str) -> str:
+    return urljoin(settings.WAGTAILADMIN_BASE_URL, url)
+
+
+def team_report_url() -> str:
+    """Managers' digests link here: ``TRAINING_TEAM_REPORT_URL`` (a URL name or path), else the enrolments listing."""
+    target = get_setting("TEAM_REPORT_URL") or "enrollments:index"
+    try:
+        return absolute(reverse(target))
+    except NoReverseMatch:
+        return absolute(target)
+
+
+def still_applies(reminder: Reminder, today: datetime.date) -> bool:
+    """Whether a cycle's reminder is still wanted: cycle in progress and incomplete, enrolment required, people active."""
+    if not reminder.recipient.is_active:
+        return False
+    if reminder.cycle_id is None:
+        return True
+    cycle = reminder.cycle
+    enrollment = cycle.enrollment
+    return (
+        enrollment.cycle == cycle.number
+        and Enrollment.objects.required(today).filter(pk=enrollment.pk).exists()
+        and not CourseCompletion.objects.filter(enrollment=enrollment, cycle=cycle.number).exists()
+    )
+
+
+def email_for(reminder: Reminder, today: datetime.date) -> EmailMultiAlternatives | None:
+    """The email for ``reminder``, or ``None`` when it no longer applies (or a digest has nothing to list)."""
+    if not still_applies(reminder, today):
+        return None
+    language = language_of(reminder.recipient)
+    with translation.override(language):
+        if reminder.kind == Kind.DIGEST:
+            rendered = _digest(reminder, language)
+            attachment = None
+        else:
+            rendered, due = _cycle_message(reminder, language)
+            attachment = calendar_of([due], method="PUBLISH")
+    if rendered is None:
+        return None
+    email = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[reminder.recipient.email],
+        headers={"Content-Language": language, "X-Training-Reminder": str(reminder.pk)},
+    )
+    email.attach_alternative(rendered.html, "text/html")
+    if attachment:
+        email.attach("due-date.ics", attachment, "text/calendar")
+    return email
+
+
+def _cycle_message(reminder: Reminder, language: str) -> tuple[RenderedMessage, DueDate]:
+    enrollment = reminder.cycle.enrollment
+    course = course_in(enrollment.course, language)
+    link = absolute(course.get_url() or "/")
+    learner = enrollment.user
+    manager = getattr(getattr(learner, "staff_profile", None), "manager", None)
+    due_on = reminder.due_on or reminder.cycle.due_on
+    values = {
+        "name": name_of(reminder.recipient, language),
+        "learner": name_of(learner, language),
+        "manager": name_of(manager, language) if manager else "",
+        "course": course.title,
+        "due_date": due_on,
+        "days": abs((due_on - reminder.send_on).days),
+    }
+    subject, body = ReminderWording.objects.for_message(reminder.kind, language)
+    rendered = render_message(language, subject, body, values, link=link, link_label=gettext("Open the course"))
+    return rendered, DueDate(reminder.cycle_id, course.title, due_on, link)
+
+
+def digest_items(manager, on: datetime.date) -> list[DigestItem]:
+    """The manager's team's training that needs attention on ``on``: overdue, in grace or expired, and what
+    falls due within the week ahead; in the active language, soonest first."""
+    language = translation.get_language()
+    week_end = on + datetime.timedelta(days=7)
+    enrollments = (
+        Enrollment.objects.required(on)
+        .for_team_of(manager)
+        .with_status(on=on)
+        .select_related("course", "user__staff_profile")
+        .order_by("status_date", "user__username")
+    )
+    items = []
+    courses: dict[int, CoursePage] = {}
+    for enrollment in enrollments:
+        due_soon = enrollment.status in DUE_STATUSES and enrollment.status_date and enrollment.status_date <= week_end
+        if enrollment.status not in DIGEST_STATUSES and not due_soon:
+            continue
+        if enrollment.course_id not in courses:
+            courses[enrollment.course_id] = course_in(enrollment.course, language)
+        course = courses[enrollment.course_id]
+        items.append(
+            DigestItem(
+                learner=name_of(enrollment.user, language),
+                course=course.title,
+                status=Status(enrollment.status).label,
+                date=enrollment.status_date,
+                link=absolute(course.get_url() or "/"),
+            )
+        )
+    return items
+
+
+def _digest(reminder: Reminder, language: str) -> RenderedMessage | None:
+    items = digest_items(reminder.recipient, reminder.send_on)
+    if not items:
+        return None
+    values = {
+        "name": name_of(reminder.recipient, language),
+        "count": len(items),
+        "week": reminder.send_on,
+    }
+    subject, body = ReminderWording.objects.for_message(Kind.DIGEST, language)
+    link = team_report_url()
+    return render_message(
+        language, subject, body, values, link=link, link_label=gettext("Open the team's report"), items=items
+    )
