@@ -62,7 +62,8 @@ def team_report_url() -> str:
 
 
 def still_applies(reminder: Reminder, today: datetime.date) -> bool:
-    """Whether a cycle's reminder is still wanted: cycle in progress and incomplete, enrolment required, people active."""
+    """Whether a cycle's reminder is still wanted: the cycle in progress and incomplete, the enrolment required,
+    the recipient active."""
     if not reminder.recipient.is_active:
         return False
     if reminder.cycle_id is None:

@@ -26,9 +26,9 @@ class Notification:
 def notifications_for(user) -> list[Notification]:
     """The user's latest notifications, with the course in the active language."""
     reminders = list(
-        Reminder.objects.notifications_for(user).select_related("cycle__enrollment__course", "cycle__enrollment__user__staff_profile")[
-            :SHOWN
-        ]
+        Reminder.objects.notifications_for(user).select_related(
+            "cycle__enrollment__course", "cycle__enrollment__user__staff_profile"
+        )[:SHOWN]
     )
     enrollments = localize_courses(reminder.cycle.enrollment for reminder in reminders)
     language = translation.get_language()

@@ -56,7 +56,9 @@ def queue_reminders(day: datetime.date) -> QueueReport:
     with transaction.atomic():
         default = Schedule.from_setting(get_setting("REMINDER_SCHEDULE"))
         groups = [(default, cycles.exclude(enrollment__course_id__in=list(overrides)))]
-        groups += [(schedule, cycles.filter(enrollment__course_id=course_id)) for course_id, schedule in overrides.items()]
+        groups += [
+            (schedule, cycles.filter(enrollment__course_id=course_id)) for course_id, schedule in overrides.items()
+        ]
         for schedule, group in groups:
             for step in schedule.steps():
                 report.reminders += _insert(_rows_for_step(group, step, day, now))

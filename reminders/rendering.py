@@ -6,7 +6,7 @@ Pure functions of their arguments; ``reminders.messages`` gathers the values for
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -65,7 +65,9 @@ def render_message(
     the language's way), as plain text and as HTML with a button to ``link`` and a table of digest ``items``."""
     with translation.override(language):
         local = {
-            name: local_date(value) if isinstance(value, datetime.date) else local_digits(value)
+            name: local_date(value)
+            if isinstance(value, datetime.date)
+            else local_digits(value)
             if isinstance(value, int)
             else value
             for name, value in values.items()
@@ -109,7 +111,9 @@ def sample_message(kind: str, language: str, subject: str, body: str) -> Rendere
     items = []
     if kind == "digest":
         items = [
-            DigestItem("Omid Najafi", "Handling angry customers", Status.OVERDUE.label, today - datetime.timedelta(days=3)),
+            DigestItem(
+                "Omid Najafi", "Handling angry customers", Status.OVERDUE.label, today - datetime.timedelta(days=3)
+            ),
             DigestItem("Mina Ebrahimi", "Active listening", Status.IN_GRACE.label, today + datetime.timedelta(days=5)),
         ]
     return render_message(language, subject, body, values, link=SAMPLE_VALUES["link"], items=items)

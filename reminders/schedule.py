@@ -73,5 +73,7 @@ class Schedule:
         if self.copy_manager:
             steps.append(Step("manager-due", Kind.MANAGER_COPY, Audience.MANAGER, 0, 1))
         if self.escalate_after_days:
-            steps.append(Step("escalation", Kind.ESCALATION, Audience.MANAGERS_MANAGER, self.escalate_after_days, every))
+            steps.append(
+                Step("escalation", Kind.ESCALATION, Audience.MANAGERS_MANAGER, self.escalate_after_days, every)
+            )
         return steps

@@ -95,7 +95,7 @@ def send_one(reminder: Reminder, mailer, report: SendReport) -> None:
             report.skipped += 1
             return
         mailer.send_messages([email])
-    except Exception as error:  # noqa: BLE001 - any failure to deliver is recorded and retried, never lost
+    except Exception as error:
         record_failure(reminder, error)
         report.failed += 1
         # The connection may be half-open after a failure: the next message opens a new one.

@@ -9,7 +9,8 @@ from reminders.sending import send_queued
 
 @task
 def send_reminders() -> dict[str, int]:
-    """Send the queued reminders (see ``reminders.sending``); if some wait for a retry, run again when the first is due."""
+    """Send the queued reminders (see ``reminders.sending``); if some wait for a retry, run again when the first
+    is due."""
     report = send_queued()
     waiting = Reminder.objects.filter(state=Reminder.State.QUEUED).order_by("next_attempt_at").first()
     if waiting and send_reminders.get_backend().supports_defer:
