@@ -77,17 +77,42 @@ def still_applies(reminder: Reminder, today: datetime.date) -> bool:
     )
 
 
-def email_for(reminder: Reminder, today: datetime.date) -> EmailMultiAlternatives | None:
+class Lookups:
+    """What many messages of one run share, looked up once per run: courses' translations, the wording."""
+
+    def __init__(self):
+        self.courses: dict[tuple[int, str], tuple[str, str]] = {}
+        self.wording: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def course(self, course: CoursePage, language: str) -> tuple[str, str]:
+        """The title and absolute URL of ``course`` in ``language``."""
+        key = (course.pk, language)
+        if key not in self.courses:
+            translated = course_in(course, language)
+            self.courses[key] = (translated.title, absolute(translated.get_url() or "/"))
+        return self.courses[key]
+
+    def wording_for(self, kind: str, language: str) -> tuple[str, str]:
+        key = (kind, language)
+        if key not in self.wording:
+            self.wording[key] = ReminderWording.objects.for_message(kind, language)
+        return self.wording[key]
+
+
+def email_for(
+    reminder: Reminder, today: datetime.date, lookups: Lookups | None = None
+) -> EmailMultiAlternatives | None:
     """The email for ``reminder``, or ``None`` when it no longer applies (or a digest has nothing to list)."""
+    lookups = lookups or Lookups()
     if not still_applies(reminder, today):
         return None
     language = language_of(reminder.recipient)
     with translation.override(language):
         if reminder.kind == Kind.DIGEST:
-            rendered = _digest(reminder, language)
+            rendered = _digest(reminder, language, lookups)
             attachment = None
         else:
-            rendered, due = _cycle_message(reminder, language)
+            rendered, due = _cycle_message(reminder, language, lookups)
             attachment = calendar_of([due], method="PUBLISH")
     if rendered is None:
         return None
@@ -104,10 +129,9 @@ def email_for(reminder: Reminder, today: datetime.date) -> EmailMultiAlternative
     return email
 
 
-def _cycle_message(reminder: Reminder, language: str) -> tuple[RenderedMessage, DueDate]:
+def _cycle_message(reminder: Reminder, language: str, lookups: Lookups) -> tuple[RenderedMessage, DueDate]:
     enrollment = reminder.cycle.enrollment
-    course = course_in(enrollment.course, language)
-    link = absolute(course.get_url() or "/")
+    title, link = lookups.course(enrollment.course, language)
     learner = enrollment.user
     manager = getattr(getattr(learner, "staff_profile", None), "manager", None)
     due_on = reminder.due_on or reminder.cycle.due_on
@@ -115,16 +139,16 @@ def _cycle_message(reminder: Reminder, language: str) -> tuple[RenderedMessage, 
         "name": name_of(reminder.recipient, language),
         "learner": name_of(learner, language),
         "manager": name_of(manager, language) if manager else "",
-        "course": course.title,
+        "course": title,
         "due_date": due_on,
         "days": abs((due_on - reminder.send_on).days),
     }
-    subject, body = ReminderWording.objects.for_message(reminder.kind, language)
+    subject, body = lookups.wording_for(reminder.kind, language)
     rendered = render_message(language, subject, body, values, link=link, link_label=gettext("Open the course"))
-    return rendered, DueDate(reminder.cycle_id, course.title, due_on, link)
+    return rendered, DueDate(reminder.cycle_id, title, due_on, link)
 
 
-def digest_items(manager, on: datetime.date) -> list[DigestItem]:
+def digest_items(manager, on: datetime.date, lookups: Lookups | None = None) -> list[DigestItem]:
     """The manager's team's training that needs attention on ``on``: overdue, in grace or expired, and what
     falls due within the week ahead; in the active language, soonest first."""
     language = translation.get_language()
@@ -136,29 +160,27 @@ def digest_items(manager, on: datetime.date) -> list[DigestItem]:
         .select_related("course", "user__staff_profile")
         .order_by("status_date", "user__username")
     )
+    lookups = lookups or Lookups()
     items = []
-    courses: dict[int, CoursePage] = {}
     for enrollment in enrollments:
         due_soon = enrollment.status in DUE_STATUSES and enrollment.status_date and enrollment.status_date <= week_end
         if enrollment.status not in DIGEST_STATUSES and not due_soon:
             continue
-        if enrollment.course_id not in courses:
-            courses[enrollment.course_id] = course_in(enrollment.course, language)
-        course = courses[enrollment.course_id]
+        title, link = lookups.course(enrollment.course, language)
         items.append(
             DigestItem(
                 learner=name_of(enrollment.user, language),
-                course=course.title,
+                course=title,
                 status=Status(enrollment.status).label,
                 date=enrollment.status_date,
-                link=absolute(course.get_url() or "/"),
+                link=link,
             )
         )
     return items
 
 
-def _digest(reminder: Reminder, language: str) -> RenderedMessage | None:
-    items = digest_items(reminder.recipient, reminder.send_on)
+def _digest(reminder: Reminder, language: str, lookups: Lookups) -> RenderedMessage | None:
+    items = digest_items(reminder.recipient, reminder.send_on, lookups)
     if not items:
         return None
     values = {
@@ -166,7 +188,7 @@ def _digest(reminder: Reminder, language: str) -> RenderedMessage | None:
         "count": len(items),
         "week": reminder.send_on,
     }
-    subject, body = ReminderWording.objects.for_message(Kind.DIGEST, language)
+    subject, body = lookups.wording_for(Kind.DIGEST, language)
     link = team_report_url()
     return render_message(
         language, subject, body, values, link=link, link_label=gettext("Open the team's report"), items=items

@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from reminders.conf import get_setting
-from reminders.messages import email_for
+from reminders.messages import Lookups, email_for
 from reminders.models import Reminder
 
 logger = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ def send_queued(limit: int | None = None) -> SendReport:
     size = get_setting("REMINDER_BATCH_SIZE")
     mailer = mail.mailers[get_setting("REMINDER_MAILER")]
     tried = 0
+    lookups = Lookups()
     try:
         while limit is None or tried < limit:
             ids = claim_batch(size if limit is None else min(size, limit - tried))
@@ -80,20 +81,22 @@ def send_queued(limit: int | None = None) -> SendReport:
                 "cycle__enrollment__user__staff_profile__manager__staff_profile",
             )
             for reminder in reminders.order_by("pk"):
-                send_one(reminder, mailer, report)
+                send_one(reminder, mailer, report, lookups)
     finally:
         mailer.close()
     return report
 
 
-def send_one(reminder: Reminder, mailer, report: SendReport) -> None:
+def send_one(reminder: Reminder, mailer, report: SendReport, lookups: Lookups) -> None:
     """Send one claimed reminder through ``mailer`` and record the outcome."""
     try:
-        email = email_for(reminder, timezone.localdate())
+        email = email_for(reminder, timezone.localdate(), lookups)
         if email is None:
             Reminder.objects.filter(pk=reminder.pk).update(state=Reminder.State.SKIPPED)
             report.skipped += 1
             return
+        # Keep one connection open for the whole run (a no-op when it is open already).
+        mailer.open()
         mailer.send_messages([email])
     except Exception as error:
         record_failure(reminder, error)

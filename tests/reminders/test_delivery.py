@@ -11,9 +11,9 @@ from reminders import sending
 from reminders.models import Reminder
 from reminders.queueing import queue_reminders
 from reminders.sending import send_queued
+from reminders.testing import Mailbox, mailer_settings, start_server
 
 from .conftest import FRONT_DESK, TEHRAN, date, on
-from .smtp import Mailbox, mailer_settings, start_server
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_messages_arrive_with_text_html_and_the_due_date(three_learners, mailbox
     with on("2026-01-05"):
         assert send_queued().sent == 3
     assert mailbox.count_by_recipient() == {"sara@example.com": 1, "omid@example.com": 1, "mina@example.com": 1}
-    english = next(message for message in mailbox.messages if message["To"] == "omid@example.com")
+    english = next(message for message in mailbox.parsed() if message["To"] == "omid@example.com")
     assert english["Subject"] == "Reminder: Listening basics is due in 30 days"
     content = parts(english)
     assert set(content) == {"text/plain", "text/html", "text/calendar"}
@@ -62,7 +62,7 @@ def test_messages_arrive_with_text_html_and_the_due_date(three_learners, mailbox
     calendar = calendar.decode() if isinstance(calendar, bytes) else calendar
     assert "DTSTART;VALUE=DATE:20260204" in calendar
     assert "SUMMARY:Training due: Listening basics" in calendar
-    persian = next(message for message in mailbox.messages if message["To"] == "sara@example.com")
+    persian = next(message for message in mailbox.parsed() if message["To"] == "sara@example.com")
     assert persian["Subject"] == "یادآوری: مبانی گوش دادن تا ۳۰ روز دیگر موعد دارد"
     assert 'dir="rtl"' in parts(persian)["text/html"].get_content()
     assert set(Reminder.objects.values_list("state", flat=True)) == {Reminder.State.SENT}
@@ -115,7 +115,7 @@ def test_a_worker_killed_mid_send_resends_only_the_message_in_flight(three_learn
         send_queued()
     monkeypatch.setattr(sending, "record_sent", record_sent)
     in_flight = Reminder.objects.get(pk=calls[1])
-    assert len(mailbox.messages) == 2
+    assert len(mailbox.parsed()) == 2
     with later(minutes=9):
         # The dead worker's batch is held for its lease: another worker does not take it yet.
         assert send_queued().sent == 0

@@ -1,4 +1,5 @@
-"""A real SMTP server on loopback for tests and benchmarks (aiosmtpd), which can refuse the first messages."""
+"""Test helpers shipped with the app: a real SMTP server on loopback (aiosmtpd, a test dependency) that can
+refuse the first messages. Used by the tests and by bench/reminders.py."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ class Mailbox:
     def __init__(self, refuse: int = 0):
         self.refuse = refuse
         self.refused = 0
-        self.messages: list[email.message.EmailMessage] = []
+        # What arrived, as (recipients, raw message): parsing waits until a test asks, to keep the server quick.
+        self.received: list[tuple[list[str], bytes]] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
@@ -25,11 +27,15 @@ class Mailbox:
             if self.refused < self.refuse:
                 self.refused += 1
                 return "451 4.3.0 Mailbox busy, try again later"
-            self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+            self.received.append((list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted"
 
+    def parsed(self) -> list[email.message.EmailMessage]:
+        """The messages received, parsed. (A method: aiosmtpd looks its handler's attributes up on each connection.)"""
+        return [email.message_from_bytes(content, policy=email.policy.default) for _to, content in self.received]
+
     def count_by_recipient(self) -> Counter:
-        return Counter(message["To"] for message in self.messages)
+        return Counter(recipient for recipients, _content in self.received for recipient in recipients)
 
 
 def free_port() -> int:
