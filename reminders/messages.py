@@ -16,10 +16,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from courses.models import CourseCompletion, CoursePage, Enrollment, Status
+from courses.models import CoursePage, Enrollment, Status
 from reminders.calendar import DueDate, calendar_of
 from reminders.conf import get_setting
 from reminders.models import Reminder, ReminderWording
+from reminders.queueing import cycles_in_progress
 from reminders.rendering import DigestItem, RenderedMessage, render_message
 from reminders.schedule import Kind
 
@@ -62,19 +63,17 @@ def team_report_url() -> str:
 
 
 def still_applies(reminder: Reminder, today: datetime.date) -> bool:
-    """Whether a cycle's reminder is still wanted: the cycle in progress and incomplete, the enrolment required,
-    the recipient active."""
+    """Whether a reminder is still wanted: the recipient active and, for a cycle's reminder, the cycle still in
+    progress (see ``reminders.queueing.cycles_in_progress``). Reads ``cycle_in_progress`` when the sender
+    annotated it for a whole batch."""
     if not reminder.recipient.is_active:
         return False
     if reminder.cycle_id is None:
         return True
-    cycle = reminder.cycle
-    enrollment = cycle.enrollment
-    return (
-        enrollment.cycle == cycle.number
-        and Enrollment.objects.required(today).filter(pk=enrollment.pk).exists()
-        and not CourseCompletion.objects.filter(enrollment=enrollment, cycle=cycle.number).exists()
-    )
+    in_progress = getattr(reminder, "cycle_in_progress", None)
+    if in_progress is None:
+        in_progress = cycles_in_progress(today).filter(pk=reminder.cycle_id).exists()
+    return in_progress
 
 
 class Lookups:

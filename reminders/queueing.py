@@ -62,7 +62,10 @@ def queue_reminders(day: datetime.date) -> QueueReport:
         for schedule, group in groups:
             for step in schedule.steps():
                 report.reminders += _insert(_rows_for_step(group, step, day, now))
-        report.digests = _insert(_digest_rows(day, now))
+        # Once a week's digests are queued, a later sweep that week has none to add (a manager new that week
+        # gets theirs the next).
+        if not Reminder.objects.filter(cycle=None, step=digest_step(day)).exists():
+            report.digests = _insert(_digest_rows(day, now))
     return report
 
 
@@ -106,14 +109,17 @@ def digest_week(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=(day.weekday() - get_setting("REMINDER_DIGEST_WEEKDAY")) % 7)
 
 
+def digest_step(day: datetime.date) -> str:
+    return f"digest-{digest_week(day).isoformat()}"
+
+
 def _digest_rows(day: datetime.date, now: datetime.datetime) -> QuerySet:
     """One digest row for the week of ``day`` per active manager of active staff."""
-    week = digest_week(day)
     staff = StaffProfile.objects.filter(manager=OuterRef("pk"), user__is_active=True)
     managers = get_user_model().objects.filter(Exists(staff), is_active=True).order_by()
     return managers.values(
         r_cycle=Cast(Value(None), model_fields.BigIntegerField()),
-        r_step=Value(f"digest-{week.isoformat()}"),
+        r_step=Value(digest_step(day)),
         r_kind=Value(Kind.DIGEST.value),
         r_recipient=F("pk"),
         r_due_on=Cast(Value(None), model_fields.DateField()),

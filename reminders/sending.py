@@ -22,12 +22,13 @@ from dataclasses import dataclass
 
 from django.core import mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from reminders.conf import get_setting
 from reminders.messages import Lookups, email_for
 from reminders.models import Reminder
+from reminders.queueing import cycles_in_progress
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +76,15 @@ def send_queued(limit: int | None = None) -> SendReport:
             if not ids:
                 break
             tried += len(ids)
-            reminders = Reminder.objects.filter(pk__in=ids).select_related(
-                "recipient__staff_profile",
-                "cycle__enrollment__course",
-                "cycle__enrollment__user__staff_profile__manager__staff_profile",
+            in_progress = cycles_in_progress(timezone.localdate()).filter(pk=OuterRef("cycle_id"))
+            reminders = (
+                Reminder.objects.filter(pk__in=ids)
+                .select_related(
+                    "recipient__staff_profile",
+                    "cycle__enrollment__course",
+                    "cycle__enrollment__user__staff_profile__manager__staff_profile",
+                )
+                .annotate(cycle_in_progress=Exists(in_progress))
             )
             for reminder in reminders.order_by("pk"):
                 send_one(reminder, mailer, report, lookups)
