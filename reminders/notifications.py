@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils import timezone, translation
 
 from courses.models import Enrollment, localize_courses
@@ -14,6 +15,26 @@ from reminders.queueing import cycles_in_progress
 
 #: How many notifications the dashboard lists.
 SHOWN = 10
+#: Seconds the header's unread count is kept in the cache: every page shows it, and new notifications may
+#: take this long to be counted (marking read updates it at once).
+UNREAD_COUNT_SECONDS = 60
+
+
+def _unread_key(user) -> str:
+    return f"reminders:unread:{user.pk}"
+
+
+def unread_count(user) -> int:
+    """How many notifications ``user`` has not read, from the cache when it has it."""
+    count = cache.get(_unread_key(user))
+    if count is None:
+        count = Reminder.objects.notifications_for(user).unread().count()
+        cache.set(_unread_key(user), count, UNREAD_COUNT_SECONDS)
+    return count
+
+
+def forget_unread_count(user) -> None:
+    cache.delete(_unread_key(user))
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reminders.calendar import calendar_of
 from reminders.messages import language_of
 from reminders.models import CalendarFeed, Reminder
-from reminders.notifications import due_dates_of
+from reminders.notifications import due_dates_of, forget_unread_count
 
 
 def _back(request: HttpRequest) -> HttpResponse:
@@ -26,6 +26,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     Reminder.objects.notifications_for(request.user).filter(pk=pk).update(read_at=timezone.now())
+    forget_unread_count(request.user)
     return _back(request)
 
 
@@ -33,6 +34,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     Reminder.objects.notifications_for(request.user).unread().update(read_at=timezone.now())
+    forget_unread_count(request.user)
     return _back(request)
 
 

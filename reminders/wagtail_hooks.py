@@ -4,7 +4,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from reminders.models import CalendarFeed, Reminder
-from reminders.notifications import notifications_for
+from reminders.notifications import notifications_for, unread_count
 from reminders.viewsets import (
     ReminderPermissionPolicy,
     ReminderScheduleViewSet,
@@ -24,13 +24,12 @@ def register_reminder_viewset():
 
 
 @hooks.register("training_header_items")
-def unread_count(context) -> str:
+def unread_notifications_item(context) -> str:
     """The number of unread notifications, beside "My training" in the site's header."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return ""
-    unread = Reminder.objects.notifications_for(request.user).unread().count()
-    return render_to_string("reminders/header_item.html", {"unread": unread}, request=request)
+    return render_to_string("reminders/header_item.html", {"unread": unread_count(request.user)}, request=request)
 
 
 @hooks.register("training_dashboard_panels")
