@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 
 from courses.testing import make_user
 from reminders import sending
@@ -125,3 +126,12 @@ def test_a_worker_killed_mid_send_resends_only_the_message_in_flight(three_learn
     assert counts[in_flight.recipient.email] == 2
     assert sorted(counts.values()) == [1, 1, 2]
     assert set(Reminder.objects.values_list("state", flat=True)) == {Reminder.State.SENT}
+
+
+def test_a_reminder_queued_for_someone_deactivated_before_it_went_out_is_not_sent(three_learners, mailbox):
+    get_user_model().objects.filter(username="omid").update(is_active=False)
+    with on("2026-01-05"):
+        report = send_queued()
+    assert (report.sent, report.skipped) == (2, 1)
+    assert "omid@example.com" not in mailbox.count_by_recipient()
+    assert Reminder.objects.get(recipient__username="omid").state == Reminder.State.SKIPPED
