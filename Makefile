@@ -43,6 +43,7 @@ bench:
 	$(PY) bench/certificates.py --small
 	$(PY) bench/sweep.py --small
 	scripts/with-postgres $(PY) bench/sweep.py --small
+	$(PY) bench/reminders.py --small
 
 $(VENV)/.created:
 	"$$(scripts/find-python)" -m venv $(VENV)
