@@ -9,7 +9,9 @@ snippet; it lands in the Activities menu through :data:`ACTIVITY_MENU_HOOK`.
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -23,6 +25,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
+from wagtail.permissions import page_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.models import (
@@ -43,17 +46,30 @@ TRAINING_MENU_HOOK = "register_training_menu_item"
 # Activities
 
 
+class LessonAuthorsOnlyMixin:
+    """The chooser lists drafts too, so only those who may write pages (lessons) browse it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not page_permission_policy.user_has_any_permission(request.user, ["add", "change"]):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class ActivityChooserColumnsMixin:
     @property
     def columns(self):
         return [*super().columns, Column("type_name", label=_("Type")), LiveStatusTagColumn()]
 
 
-class ActivityChooseView(ActivityChooserColumnsMixin, chooser_views.ChooseView):
+class ActivityChooseView(LessonAuthorsOnlyMixin, ActivityChooserColumnsMixin, chooser_views.ChooseView):
     pass
 
 
-class ActivityChooseResultsView(ActivityChooserColumnsMixin, chooser_views.ChooseResultsView):
+class ActivityChooseResultsView(LessonAuthorsOnlyMixin, ActivityChooserColumnsMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class ActivityChosenView(LessonAuthorsOnlyMixin, chooser_views.ChosenView):
     pass
 
 
@@ -67,6 +83,7 @@ class ActivityChooserViewSet(ChooserViewSet):
     edit_item_text = _("Edit this activity")
     choose_view_class = ActivityChooseView
     choose_results_view_class = ActivityChooseResultsView
+    chosen_view_class = ActivityChosenView
 
 
 class ActivityViewSet(SnippetViewSet):
@@ -99,6 +116,28 @@ class ActivitiesMenu(ViewSetGroup):
 
 
 # Training records
+
+
+class VisibleObjectMixin:
+    """Opens only what the listing shows the user: another team's record is not found, whatever its id."""
+
+    def get_object(self, queryset=None):
+        instance = super().get_object(queryset)
+        if not self.model._default_manager.visible_to(self.request.user).filter(pk=instance.pk).exists():
+            raise Http404
+        return instance
+
+
+class VisibleInspectView(VisibleObjectMixin, model_views.InspectView):
+    pass
+
+
+class VisibleEditView(VisibleObjectMixin, model_views.EditView):
+    pass
+
+
+class VisibleDeleteView(VisibleObjectMixin, model_views.DeleteView):
+    pass
 
 
 class EnrollmentCreateForm(WagtailAdminModelForm):
@@ -147,7 +186,7 @@ class EnrollmentEditForm(WagtailAdminModelForm):
         return super().save(commit)
 
 
-class EnrollmentDeleteView(model_views.DeleteView):
+class EnrollmentDeleteView(VisibleDeleteView):
     """Refuses to delete an enrolment that holds completions: those records are kept for good."""
 
     def run_before_hook(self):
@@ -168,6 +207,8 @@ class EnrollmentIndexView(model_views.IndexView):
 class EnrollmentViewSet(ModelViewSet):
     model = Enrollment
     index_view_class = EnrollmentIndexView
+    inspect_view_class = VisibleInspectView
+    edit_view_class = VisibleEditView
     icon = "user"
     menu_hook = TRAINING_MENU_HOOK
     menu_order = 100
@@ -202,12 +243,16 @@ class StaffProfileForm(WagtailAdminModelForm):
 
 class StaffProfileIndexView(model_views.IndexView):
     def get_base_queryset(self):
-        return StaffProfile.objects.select_related("user", "manager")
+        """Everyone's profiles for trainers and administrators; a manager's own team for managers."""
+        return StaffProfile.objects.visible_to(self.request.user).select_related("user", "manager")
 
 
 class StaffProfileViewSet(ModelViewSet):
     model = StaffProfile
     index_view_class = StaffProfileIndexView
+    inspect_view_class = VisibleInspectView
+    edit_view_class = VisibleEditView
+    delete_view_class = VisibleDeleteView
     icon = "group"
     menu_hook = TRAINING_MENU_HOOK
     menu_order = 110

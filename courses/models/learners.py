@@ -29,7 +29,7 @@ from courses.conf import get_setting
 from courses.models.expressions import count_rows
 from courses.models.pages import CoursePage, LessonPage
 from courses.models.policy import Validity
-from courses.models.staff import StaffProfile
+from courses.models.staff import StaffProfile, sees_everyone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -72,9 +72,9 @@ class EnrollmentQuerySet(models.QuerySet):
     def visible_to(self, user: AbstractBaseUser) -> EnrollmentQuerySet:
         """What ``user`` may see in the admin: everyone's, for those who manage enrolments (trainers,
         administrators); their own team's, for managers; nothing, for everyone else."""
-        if user.has_perm("courses.change_enrollment"):
+        if sees_everyone(user):
             return self
-        return self.for_team_of(user)
+        return self.for_team_of(user) if user.is_authenticated else self.none()
 
     def required(self, on: datetime.date | None = None) -> EnrollmentQuerySet:
         """Enrolments the learner must keep valid on ``on`` (today): assigned by a trainer or a rule that

@@ -10,8 +10,8 @@ from courses.models import (
     CoursePage,
     TrainingIndexPage,
 )
+from courses.roles import set_up_roles
 from demo.organisation import build_organisation
-from demo.roles import set_up_groups
 
 INTRO = {
     "en": "<p>Short, practical courses for everyone who serves customers: empathy, active listening, "
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             self.set_up_locales()
             self.set_up_home()
             call_command("load_training_modules", stdout=self.stdout)
-            groups = set_up_groups()
+            groups = set_up_roles()
             created = self.set_up_accounts(groups)
         self.stdout.write("\nDemo accounts (the password is the username):")
         for username, _name, _group, description in ACCOUNTS:
