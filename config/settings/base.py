@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "modules.active_listening",
     "modules.angry_customer",
     "modules.empowerment",
+    "compliance",
     "courses",
     "polymorphic",
     "django_tasks_db",
