@@ -29,7 +29,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from compliance.columns import TONES, LocalDateColumn, PersonColumn, StatusColumn
 from compliance.filters import EnrollmentReportFilterSet, MatrixFilterSet, canonical_courses, due_soon_filter
-from compliance.matrix import Fingerprint, Matrix, manager_name
+from compliance.matrix import Cell, Fingerprint, Matrix, manager_name
 from courses.formatting import local_date
 from courses.models import Attempt, CourseCompletion, Cycle, Enrollment, StaffProfile, Status
 from courses.models.staff import sees_everyone
@@ -276,7 +276,11 @@ class EnrollmentReportView(ComplianceReportView):
                 staff_profile=lambda enrollment: _profile(enrollment),
             ),
             Column("course", label=_("Course"), accessor="course.title"),
-            StatusColumn("status", label=_("Status"), cell=lambda enrollment: enrollment),
+            StatusColumn(
+                "status",
+                label=_("Status"),
+                cell=lambda enrollment: Cell(enrollment.status, enrollment.status_date, enrollment.pk),
+            ),
             Column("department", label=_("Department"), accessor=lambda e: getattr(_profile(e), "department", "")),
             Column("manager", label=_("Manager"), accessor=lambda e: _manager_name(e, language)),
         ]
