@@ -35,6 +35,7 @@ pytest-postgres:
 
 bench:
 	$(PY) bench/pages.py --small
+	$(PY) bench/reports.py --small
 
 $(VENV)/.created:
 	"$$(scripts/find-python)" -m venv $(VENV)

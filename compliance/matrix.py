@@ -15,7 +15,7 @@ import csv
 import datetime
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext
@@ -26,9 +26,8 @@ from courses.models import CoursePage, Enrollment, StaffProfile, Status
 EXPORT_CHUNK = 2000
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One learner's standing in one course on the matrix's day."""
+class Cell(NamedTuple):
+    """One learner's standing in one course on the matrix's day. A tuple: an export makes one per enrolment."""
 
     status: str
     date: datetime.date | None
@@ -86,10 +85,12 @@ class Matrix:
         yield from self._export_rows(chunk, language)
 
     def _export_rows(self, people: list[StaffProfile], language: str) -> Iterator[list]:
+        labels = {status: str(label) for status, label in Status.choices}
+        not_required = gettext("Not required")
         for person in self.cells_for(people):
             row = [person.name_for(language), person.department, manager_name(person, language), person.hire_date]
             for cell in person.cells:
-                row += [cell.label, cell.date] if cell else [gettext("Not required"), None]
+                row += [labels[cell.status], cell.date] if cell else [not_required, None]
             yield row
 
 

@@ -27,7 +27,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from compliance.columns import TONES, LocalDateColumn, PersonColumn, StatusColumn
+from compliance.columns import TONES, LocalDateColumn, PersonColumn, StatusColumn, TextColumn
 from compliance.filters import EnrollmentReportFilterSet, MatrixFilterSet, canonical_courses, due_soon_filter
 from compliance.matrix import Cell, Fingerprint, Matrix, manager_name
 from courses.formatting import local_date
@@ -118,8 +118,8 @@ class MatrixView(ComplianceReportView):
                 user_id=lambda person: person.user_id,
                 staff_profile=lambda person: person,
             ),
-            Column("department", label=_("Department"), sort_key="department"),
-            Column("manager", label=_("Manager"), sort_key="manager", accessor=lambda p: manager_name(p, language)),
+            TextColumn("department", label=_("Department"), sort_key="department"),
+            TextColumn("manager", label=_("Manager"), sort_key="manager", accessor=lambda p: manager_name(p, language)),
             LocalDateColumn("hire_date", label=_("Hire date"), sort_key="hire_date"),
             *[
                 StatusColumn(f"course_{course.pk}", label=course.title, cell=lambda p, i=i: p.cells[i])
