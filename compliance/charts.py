@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, get_language_bidi
 
-from compliance.filters import due_soon_filter
+from compliance.filters import due_soon_filter, localized_titles
 from courses.formatting import local_digits, local_number
 from courses.models import CourseCompletion
 
@@ -51,14 +51,10 @@ class Chart:
     height: int
     rtl: bool
 
-    @property
-    def label_anchor(self) -> str:
-        """Labels sit against their bars: text ends at the bar in LTR, starts at it in RTL."""
-        return "start" if self.rtl else "end"
-
-    @property
-    def value_anchor(self) -> str:
-        return "end" if self.rtl else "start"
+    # The SVG's ``direction`` follows the language, and text anchors follow the direction: a label
+    # ends against its bar and a value starts after it, in either direction.
+    label_anchor = "end"
+    value_anchor = "start"
 
 
 def completion_rates(enrollments) -> Chart:
@@ -67,9 +63,11 @@ def completion_rates(enrollments) -> Chart:
         enrollments.required()
         .with_status()
         .order_by("course__path")
-        .values("course__path", "course__title")
+        .values("course__path", "course__translation_key")
         .annotate(total=Count("pk"), compliant=Count("pk", filter=Q(is_compliant=True)))
     )
+    totals = list(totals)
+    titles = localized_titles([row["course__translation_key"] for row in totals])
     rtl = get_language_bidi()
     bar_area = WIDTH - LABEL_WIDTH - 60
     bars = []
@@ -84,8 +82,8 @@ def completion_rates(enrollments) -> Chart:
             x, label_x, value_x = WIDTH - LABEL_WIDTH - width, WIDTH - label_x, WIDTH - value_x
         bars.append(
             Bar(
-                label=counts["course__title"],
-                value_text=local_digits(f"{round(100 * share)}%"),
+                label=titles[counts["course__translation_key"]],
+                value_text=percent(share),
                 x=x,
                 y=y,
                 width=width,
@@ -136,6 +134,12 @@ def completions_per_month(enrollments, months: int = 12) -> Chart:
             )
         )
     return Chart(bars, WIDTH, COLUMN_CHART_HEIGHT, rtl)
+
+
+def percent(share: float) -> str:
+    """``share`` as a whole percentage, with the language's digits and sign: 60% or ۶۰٪."""
+    text = f"{round(100 * share)}%"
+    return local_digits(text.replace("%", "٪")) if get_language() == "fa" else text
 
 
 def _month_key(day: datetime.date) -> tuple[int, int]:

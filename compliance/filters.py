@@ -9,9 +9,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets import AdminDateInput
+from wagtail.coreutils import get_supported_content_language_variant
 
 from courses.conf import get_setting
 from courses.models import CoursePage, Enrollment, StaffProfile, Status
@@ -25,6 +27,17 @@ def due_soon_filter(today: datetime.date):
         status_date__gte=today,
         status_date__lte=horizon,
     )
+
+
+def localized_titles(translation_keys) -> dict:
+    """Each course's title in the admin's language where it is translated, else in the original's."""
+    courses = CoursePage.objects.filter(translation_key__in=set(translation_keys)).select_related("locale")
+    titles = {}
+    language = get_supported_content_language_variant(get_language())
+    for course in courses.order_by("pk"):
+        if course.translation_key not in titles or course.locale.language_code == language:
+            titles[course.translation_key] = course.title
+    return titles
 
 
 def canonical_courses():

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext
 
+from compliance.filters import localized_titles
 from courses.models import CoursePage, Enrollment, StaffProfile, Status
 
 #: People pivoted per query when a whole matrix is exported.
@@ -45,6 +46,9 @@ class Matrix:
         self.people = people
         self.courses = courses
         self.day = day
+        titles = localized_titles(course.translation_key for course in courses)
+        #: The courses' titles in the admin's language, in column order.
+        self.titles = [titles[course.translation_key] for course in courses]
 
     def cells_for(self, people: Iterable[StaffProfile]) -> list[StaffProfile]:
         """Set ``person.cells`` (course id to :class:`Cell`, or None where nothing was required) on ``people``."""
@@ -65,10 +69,10 @@ class Matrix:
 
     def headings(self) -> list[str]:
         headings = [gettext("Name"), gettext("Department"), gettext("Manager"), gettext("Hire date")]
-        for course in self.courses:
+        for title in self.titles:
             headings += [
-                gettext("%(course)s: status") % {"course": course.title},
-                gettext("%(course)s: date") % {"course": course.title},
+                gettext("%(course)s: status") % {"course": title},
+                gettext("%(course)s: date") % {"course": title},
             ]
         return headings
 

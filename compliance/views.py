@@ -28,7 +28,13 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from compliance.columns import TONES, LocalDateColumn, PersonColumn, StatusColumn, TextColumn
-from compliance.filters import EnrollmentReportFilterSet, MatrixFilterSet, canonical_courses, due_soon_filter
+from compliance.filters import (
+    EnrollmentReportFilterSet,
+    MatrixFilterSet,
+    canonical_courses,
+    due_soon_filter,
+    localized_titles,
+)
 from compliance.matrix import Cell, Fingerprint, Matrix, manager_name
 from courses.formatting import local_date
 from courses.models import Attempt, CourseCompletion, Cycle, Enrollment, StaffProfile, Status
@@ -78,6 +84,7 @@ class MatrixView(ComplianceReportView):
     default_ordering = "name"
     paginate_by = 50
     list_export = ["matrix"]
+    table_classname = "listing compliance-matrix"
     export_filename = "compliance-matrix"
 
     def get_base_queryset(self):
@@ -122,8 +129,8 @@ class MatrixView(ComplianceReportView):
             TextColumn("manager", label=_("Manager"), sort_key="manager", accessor=lambda p: manager_name(p, language)),
             LocalDateColumn("hire_date", label=_("Hire date"), sort_key="hire_date"),
             *[
-                StatusColumn(f"course_{course.pk}", label=course.title, cell=lambda p, i=i: p.cells[i])
-                for i, course in enumerate(self.courses)
+                StatusColumn(f"course_{course.pk}", label=title, cell=lambda p, i=i: p.cells[i])
+                for i, (course, title) in enumerate(zip(self.courses, self.matrix.titles, strict=True))
             ],
         ]
 
@@ -266,6 +273,13 @@ class EnrollmentReportView(ComplianceReportView):
         raise NotImplementedError
 
     @cached_property
+    def titles(self) -> dict:
+        return localized_titles(canonical_courses().values_list("translation_key", flat=True))
+
+    def course_title(self, enrollment: Enrollment) -> str:
+        return self.titles.get(enrollment.course.translation_key, enrollment.course.title)
+
+    @cached_property
     def columns(self):
         language = get_language()
         return [
@@ -275,7 +289,7 @@ class EnrollmentReportView(ComplianceReportView):
                 user_id=lambda enrollment: enrollment.user_id,
                 staff_profile=lambda enrollment: _profile(enrollment),
             ),
-            Column("course", label=_("Course"), accessor="course.title"),
+            TextColumn("course", label=_("Course"), accessor=self.course_title),
             StatusColumn(
                 "status",
                 label=_("Status"),
@@ -290,7 +304,7 @@ class EnrollmentReportView(ComplianceReportView):
         profile = _profile(item)
         return {
             "learner": profile.name_for(language) if profile else item.user.get_username(),
-            "course": item.course.title,
+            "course": self.course_title(item),
             "status": item.get_status_display(),
             "status_date": item.status_date,
             "department": profile.department if profile else "",
