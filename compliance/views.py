@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import PermissionCheckedMixin
@@ -59,7 +60,9 @@ MATRIX_ORDERINGS = {
 def scope_description(user) -> str:
     if sees_everyone(user):
         return gettext("Everyone")
-    return gettext("Team of %(manager)s") % {"manager": user.get_full_name() or user.get_username()}
+    profile = StaffProfile.objects.filter(user=user).select_related("user").first()
+    name = profile.name_for(get_language()) if profile else user.get_full_name() or user.get_username()
+    return gettext("Team of %(manager)s") % {"manager": name}
 
 
 class ComplianceReportView(ReportView):
@@ -204,7 +207,7 @@ class MatrixView(ComplianceReportView):
         sheet.append(headings)
         for row in self.matrix.rows():
             fingerprint.add(row)
-            sheet.append(row)
+            sheet.append([_xlsx_date(sheet, value) if isinstance(value, datetime.date) else value for value in row])
         about = workbook.create_sheet(title=gettext("Parameters")[:31])
         for name, value in self.parameters():
             about.append([name, value])
@@ -223,6 +226,13 @@ class MatrixView(ComplianceReportView):
 
 class MatrixResultsView(MatrixView):
     results_only = True
+
+
+def _xlsx_date(sheet, value: datetime.date) -> WriteOnlyCell:
+    """A date cell that spreadsheets show as a date rather than as a number."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "yyyy-mm-dd"
+    return cell
 
 
 def _describe(value) -> str:
@@ -380,7 +390,7 @@ class HistoryView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateVie
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        enrollments = (
+        enrollments = list(
             Enrollment.objects.filter(user=self.learner)
             .with_status()
             .select_related("course")
@@ -391,8 +401,10 @@ class HistoryView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateVie
             )
             .order_by("course__path")
         )
+        titles = localized_titles(enrollment.course.translation_key for enrollment in enrollments)
         for enrollment in enrollments:
             enrollment.tone = TONES[enrollment.status]
+            enrollment.course_title = titles[enrollment.course.translation_key]
         context.update(
             profile=self.profile,
             enrollments=enrollments,
