@@ -7,9 +7,11 @@ import io
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.users.models import UserProfile
 
-from courses.models import Status
+from courses.models import Enrollment, StaffProfile, Status
 from courses.roles import TRAINERS
 from courses.testing import make_user
 
@@ -175,3 +177,20 @@ def test_the_xlsx_export_opens_and_has_the_same_rows_and_hash_as_the_csv(manager
     xlsx_about = {row[0]: row[1] for row in about.iter_rows(values_only=True)}
     csv_about = {row[0]: row[1] for row in parameters}
     assert xlsx_about["SHA-256 of the matrix's rows as CSV"] == csv_about["SHA-256 of the rows above"]
+
+
+def test_a_page_costs_the_same_queries_however_many_people_and_enrolments(manager_client, org):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert manager_client.get(MATRIX).status_code == 200
+        return len(queries)
+
+    before = count()
+    for number in range(6):
+        user = make_user(f"extra{number}", first_name="Extra", last_name=str(number))
+        StaffProfile.objects.create(user=user, manager=org["people"]["bita"])
+        for course in org["courses"]:
+            Enrollment.objects.enrol(user, course, source="assigned")
+
+    assert len(listed(manager_client.get(MATRIX))) == 9
+    assert count() == before
