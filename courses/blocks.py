@@ -1,11 +1,17 @@
 """StreamField blocks: the lesson content blocks and the quiz question blocks."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import blocks
+from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
+
+from courses.formatting import local_digits
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
 
@@ -21,6 +27,40 @@ def stream_from_content(model, field_name: str, raw: list[dict]) -> blocks.Strea
         stream_block,
         [(item["type"], stream_block.child_blocks[item["type"]].to_python(item["value"])) for item in raw],
     )
+
+
+class ListBlockOfAtLeast(blocks.ListBlock):
+    """A list that needs at least ``at_least`` items: a new one starts with that many empty items,
+    and the count is checked on saving.
+
+    Wagtail's ``min_num`` does the checking in the editor instead, where it shows as an error
+    from the moment a new, empty list opens, before anything is typed.
+    """
+
+    def __init__(self, child_block, at_least: int, **kwargs):
+        super().__init__(child_block, **kwargs)
+        self.at_least = at_least
+        if "default" not in kwargs:
+            empty = self.child_block.get_prep_value(self.child_block.get_default())
+            self.meta.default = [empty] * at_least
+
+    def clean(self, value):
+        value = self.normalize(value)
+        too_few = None
+        if len(value) < self.at_least and not self.is_deferred_validation:
+            too_few = ValidationError(
+                ngettext("Add at least %(count)s item.", "Add at least %(count)s items.", self.at_least)
+                % {"count": local_digits(self.at_least)}
+            )
+        try:
+            cleaned = super().clean(value)
+        except ListBlockValidationError as error:
+            if too_few:
+                error.non_block_errors.append(too_few)
+            raise
+        if too_few:
+            raise ListBlockValidationError(non_block_errors=ErrorList([too_few]))
+        return cleaned
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -40,7 +80,7 @@ class CalloutBlock(blocks.StructBlock):
 
 class KeyTakeawaysBlock(blocks.StructBlock):
     heading = blocks.CharBlock(required=False, label=_("Heading"))
-    items = blocks.ListBlock(blocks.CharBlock(label=_("Takeaway")), min_num=1, label=_("Takeaways"))
+    items = ListBlockOfAtLeast(blocks.CharBlock(label=_("Takeaway")), at_least=1, label=_("Takeaways"))
 
     class Meta:
         icon = "list-ul"
@@ -78,7 +118,7 @@ class DialogueBlock(blocks.StructBlock):
     """A short exchange between a customer and a member of staff: a script to model."""
 
     title = blocks.CharBlock(required=False, label=_("Title"))
-    lines = blocks.ListBlock(DialogueLineBlock(), min_num=2, label=_("Lines"))
+    lines = ListBlockOfAtLeast(DialogueLineBlock(), at_least=2, label=_("Lines"))
 
     class Meta:
         icon = "comment"
@@ -110,7 +150,7 @@ class QuizChoiceBlock(blocks.StructBlock):
 
 class ChoiceQuestionBlock(blocks.StructBlock):
     prompt = blocks.TextBlock(label=_("Question"))
-    choices = blocks.ListBlock(QuizChoiceBlock(), min_num=2, label=_("Answers"))
+    choices = ListBlockOfAtLeast(QuizChoiceBlock(), at_least=2, label=_("Answers"))
 
     #: Whether the learner may tick several answers.
     multiple = False
@@ -143,9 +183,37 @@ class MultipleChoiceQuestionBlock(ChoiceQuestionBlock):
         label = _("Multiple choice")
 
 
+class TruthBlock(blocks.FieldBlock):
+    """Whether a statement is true, picked from the two choices "True" and "False"; stored as a boolean.
+
+    Stored values are the booleans an earlier checkbox stored, so existing content reads unchanged.
+    """
+
+    def __init__(self, required=True, help_text=None, **kwargs):
+        self.field = forms.ChoiceField(
+            choices=[("true", _("True")), ("false", _("False"))],
+            widget=forms.RadioSelect,
+            required=required,
+            help_text=help_text,
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return None if value is None else bool(value)
+
+    def value_for_form(self, value):
+        return "" if value is None else ("true" if value else "false")
+
+    def value_from_form(self, value):
+        return {"true": True, "false": False}.get(value)
+
+    class Meta:
+        icon = "tick"
+
+
 class TrueFalseQuestionBlock(blocks.StructBlock):
     statement = blocks.TextBlock(label=_("Statement"))
-    is_true = blocks.BooleanBlock(required=False, label=_("The statement is true"))
+    is_true = TruthBlock(label=_("Right answer"))
     feedback = blocks.TextBlock(
         required=False, label=_("Explanation"), help_text=_("Shown to learners after they answer.")
     )
@@ -159,6 +227,3 @@ class QuizQuestionsBlock(blocks.StreamBlock):
     single_choice = SingleChoiceQuestionBlock()
     multiple_choice = MultipleChoiceQuestionBlock()
     true_false = TrueFalseQuestionBlock()
-
-    class Meta:
-        min_num = 1

@@ -9,6 +9,11 @@ from typing import Any
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
+    # The template the training pages extend: the host site's own base template, or their own
+    # page layout. A host's template places the blocks training_head, training_header and
+    # training_messages (see the README); it needs the context processor
+    # courses.context_processors.training.
+    "BASE_TEMPLATE": "courses/layout.html",
     # Pass mark, in percent, given to a new course.
     "DEFAULT_PASS_MARK": 80,
     # Days before a due date from which the dashboard calls the course "due soon".

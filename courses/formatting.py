@@ -23,6 +23,16 @@ def local_digits(value) -> str:
     return text.translate(str.maketrans("0123456789", digits)) if digits else text
 
 
+def local_signed(value: int) -> str:
+    """A whole number that may be negative, its minus sign kept before the digits in right-to-left text.
+
+    A minus sign is a weak character in the Unicode bidirectional algorithm: in a right-to-left
+    line it lands after the digits ("۱-"). A left-to-right mark before it keeps "-۱" together.
+    """
+    digits = local_digits(abs(value))
+    return f"\u200e\u2212{digits}" if value < 0 else digits
+
+
 def local_number(value: int) -> str:
     """A whole number with thousands grouped, in the active language's digits: 2,000,000 or ۲٬۰۰۰٬۰۰۰."""
     separator = THOUSANDS_SEPARATORS.get(get_language())
@@ -45,3 +55,16 @@ def local_date(value: datetime.date | datetime.datetime | None, style: str = "lo
             return local_digits(f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}")
         return local_digits(f"{jalali.day} {jdatetime.date.j_months_fa[jalali.month - 1]} {jalali.year}")
     return value.isoformat() if style == "short" else date_format(value, "j F Y")
+
+
+def local_datetime(value: datetime.datetime | None) -> str:
+    """A moment in the current time zone, in the active language's calendar: 1 December 2026, 13:51."""
+    if not value:
+        return ""
+    value = timezone.localtime(value)
+    separator = _DATE_TIME_SEPARATORS.get(get_language(), ", ")
+    return f"{local_date(value)}{separator}{local_digits(value.strftime('%H:%M'))}"
+
+
+#: What stands between a date and a time where a comma is not the language's own.
+_DATE_TIME_SEPARATORS = {"fa": "، "}

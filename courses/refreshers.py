@@ -133,25 +133,32 @@ def _one_sweep_at_a_time() -> Iterator[None]:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK])
 
 
-def apply_current_policy(course: CoursePage, changed_by) -> int:
-    """Re-date each enrolment's latest completion of ``course`` under its current policy; return how many changed.
-
-    Each completion keeps the day its validity ran from; an open refresher cycle falls due on the new expiry.
-    Every change is logged as a :class:`ValidityChange`.
-    """
+def completions_to_redate(course: CoursePage) -> list[tuple[CourseCompletion, Validity]]:
+    """Each enrolment's latest completion of ``course`` whose dates its current policy would change, with the
+    new dates. A completion keeps the day its validity runs from."""
     policy = CoursePage.objects.get(pk=course.canonical_id).refresher_policy
     later = CourseCompletion.objects.filter(enrollment=OuterRef("enrollment"), cycle__gt=OuterRef("cycle"))
     latest = (
         CourseCompletion.objects.filter(enrollment__course_id=course.canonical_id)
         .exclude(Exists(later))
-        .select_related("enrollment")
+        .select_related("enrollment__user")
     )
+    changes = []
+    for completion in latest.iterator(chunk_size=2000):
+        validity = policy.validity(completion.valid_from or timezone.localdate(completion.completed_at))
+        if (validity.until, validity.grace_until) != (completion.valid_until, completion.grace_until):
+            changes.append((completion, validity))
+    return changes
+
+
+def apply_current_policy(course: CoursePage, changed_by) -> int:
+    """Re-date each enrolment's latest completion of ``course`` under its current policy; return how many changed.
+
+    An open refresher cycle falls due on the new expiry. Every change is logged as a :class:`ValidityChange`.
+    """
     changed = 0
     with transaction.atomic():
-        for completion in latest.select_for_update(of=("self",)).iterator(chunk_size=2000):
-            validity = policy.validity(completion.valid_from or timezone.localdate(completion.completed_at))
-            if validity.until == completion.valid_until and validity.grace_until == completion.grace_until:
-                continue
+        for completion, validity in completions_to_redate(course):
             ValidityChange.objects.create(
                 completion=completion,
                 previous_until=completion.valid_until,

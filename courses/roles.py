@@ -30,7 +30,13 @@ MANAGERS = "Managers"
 ADMINISTRATORS = "Administrators"
 
 #: Permissions on learner records, by role: trainers enrol, managers look.
-TRAINER_RECORD_PERMISSIONS = ["add_enrollment", "change_enrollment", "view_enrollment", "view_staffprofile"]
+TRAINER_RECORD_PERMISSIONS = [
+    "add_enrollment",
+    "change_enrollment",
+    "view_enrollment",
+    "view_staffprofile",
+    "add_staffprofile",
+]
 MANAGER_RECORD_PERMISSIONS = ["view_enrollment", "view_staffprofile"]
 #: Models whose every permission administrators hold, besides the trainers'.
 ADMINISTERED_MODELS = [

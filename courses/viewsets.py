@@ -9,27 +9,25 @@ snippet; it lands in the Activities menu through :data:`ACTIVITY_MENU_HOOK`.
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn, LiveStatusTagColumn, UpdatedAtColumn
-from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.views.generic import models as model_views
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import AdminDateInput
-from wagtail.permissions import page_permission_policy
+from wagtail.admin.widgets import AdminDateInput, HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.admin_display import ReadableIndexView, ReadableValuesMixin
 from courses.models import (
-    Activity,
     AssignmentRule,
     CoursePage,
     Cycle,
@@ -38,52 +36,13 @@ from courses.models import (
     ReflectionActivity,
     StaffProfile,
 )
+from courses.staff_import_views import StaffImportView
 
 ACTIVITY_MENU_HOOK = "register_training_activities_menu_item"
 TRAINING_MENU_HOOK = "register_training_menu_item"
 
 
 # Activities
-
-
-class LessonAuthorsOnlyMixin:
-    """The chooser lists drafts too, so only those who may write pages (lessons) browse it."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not page_permission_policy.user_has_any_permission(request.user, ["add", "change"]):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class ActivityChooserColumnsMixin:
-    @property
-    def columns(self):
-        return [*super().columns, Column("type_name", label=_("Type")), LiveStatusTagColumn()]
-
-
-class ActivityChooseView(LessonAuthorsOnlyMixin, ActivityChooserColumnsMixin, chooser_views.ChooseView):
-    pass
-
-
-class ActivityChooseResultsView(LessonAuthorsOnlyMixin, ActivityChooserColumnsMixin, chooser_views.ChooseResultsView):
-    pass
-
-
-class ActivityChosenView(LessonAuthorsOnlyMixin, chooser_views.ChosenView):
-    pass
-
-
-class ActivityChooserViewSet(ChooserViewSet):
-    """Picks an activity of any type for a lesson."""
-
-    model = Activity
-    icon = "tasks"
-    choose_one_text = _("Choose an activity")
-    choose_another_text = _("Choose another activity")
-    edit_item_text = _("Edit this activity")
-    choose_view_class = ActivityChooseView
-    choose_results_view_class = ActivityChooseResultsView
-    chosen_view_class = ActivityChosenView
 
 
 class ActivityViewSet(SnippetViewSet):
@@ -198,13 +157,13 @@ class EnrollmentDeleteView(VisibleDeleteView):
         return super().run_before_hook()
 
 
-class EnrollmentIndexView(model_views.IndexView):
+class EnrollmentIndexView(ReadableIndexView):
     def get_base_queryset(self):
         """Everyone's enrolments for those who manage enrolments; a manager's own team for the others."""
         return Enrollment.objects.visible_to(self.request.user).with_progress().with_status().select_related("user")
 
 
-class EnrollmentViewSet(ModelViewSet):
+class EnrollmentViewSet(ReadableValuesMixin, ModelViewSet):
     model = Enrollment
     index_view_class = EnrollmentIndexView
     inspect_view_class = VisibleInspectView
@@ -241,16 +200,44 @@ class StaffProfileForm(WagtailAdminModelForm):
         fields = ["user", "hire_date", "department", "manager", "preferred_language"]
 
 
-class StaffProfileIndexView(model_views.IndexView):
+class StaffProfileIndexView(ReadableIndexView):
+    import_url_name = None
+
     def get_base_queryset(self):
         """Everyone's profiles for trainers and administrators; a manager's own team for managers."""
         return StaffProfile.objects.visible_to(self.request.user).select_related("user", "manager")
 
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.user_has_permission("add"):
+            buttons.append(HeaderButton(_("Import staff"), url=reverse(self.import_url_name), icon_name="upload"))
+        return buttons
 
-class StaffProfileViewSet(ModelViewSet):
+
+class StaffHistoryView(VisibleObjectMixin, model_views.InspectView):
+    """A learner's profile and full training history: every course, cycle, completion and attempt."""
+
+    template_name = "courses/admin/staff_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["enrollments"] = (
+            Enrollment.objects.visible_to(self.request.user)
+            .filter(user=self.object.user)
+            .with_status()
+            .select_related("course", "rule", "assigned_by")
+            .prefetch_related("cycles", "completions", "attempts__activity")
+            .order_by("course__title")
+        )
+        return context
+
+
+class StaffProfileViewSet(ReadableValuesMixin, ModelViewSet):
     model = StaffProfile
     index_view_class = StaffProfileIndexView
-    inspect_view_class = VisibleInspectView
+    inspect_view_class = StaffHistoryView
+    inspect_view_enabled = True
     edit_view_class = VisibleEditView
     delete_view_class = VisibleDeleteView
     icon = "group"
@@ -263,6 +250,16 @@ class StaffProfileViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return StaffProfileForm
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(import_url_name=self.get_url_name("import"), **kwargs)
+
+    @property
+    def import_view(self):
+        return self.construct_view(StaffImportView, import_url_name=self.get_url_name("import"))
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("import/", self.import_view, name="import")]
 
 
 class AssignmentRuleViewSet(ModelViewSet):

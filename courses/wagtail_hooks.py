@@ -2,17 +2,20 @@ from django.contrib import messages
 from django.db import router
 from django.db.models.deletion import Collector, ProtectedError
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
-from courses.models import Activity, learner_records_under
+from courses.activity_chooser import ActivityChooserViewSet
+from courses.admin_views import apply_policy
+from courses.models import Activity, CoursePage, learner_records_under
 from courses.viewsets import (
     ActivitiesMenu,
-    ActivityChooserViewSet,
     AssignmentRuleViewSet,
     EnrollmentViewSet,
     QuizViewSet,
@@ -35,6 +38,23 @@ def register_training_viewsets():
         StaffProfileViewSet("staff_profiles"),
         AssignmentRuleViewSet("assignment_rules"),
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_training_admin_urls():
+    return [path("training/courses/<int:page_id>/apply-policy/", apply_policy, name="training_apply_policy")]
+
+
+@hooks.register("register_page_header_buttons")
+def apply_policy_button(page, user, view_name, next_url=None):
+    """On a course, trainers who may publish it can re-date past completions under its current policy."""
+    if page.specific_class is CoursePage and page.permissions_for_user(user).can_publish():
+        yield Button(
+            _("Apply refresher policy to past completions"),
+            reverse("training_apply_policy", args=[page.pk]),
+            icon_name="date",
+            priority=80,
+        )
 
 
 def _refuse(request, message: str, fallback_url: str):

@@ -91,6 +91,7 @@ def customer_facing_rule(courses: list[CoursePage]) -> AssignmentRule:
     """Everyone with a staff profile holds every course, due a month after the rule first applied to them."""
     rule = AssignmentRule(
         name="Customer-facing staff",
+        persian_name="کارکنان در تماس با مشتری",
         audience=AssignmentRule.Audience.EVERYONE,
         due_from=AssignmentRule.DueFrom.ASSIGNED,
     )

@@ -1,12 +1,26 @@
 """The demo: built by one command, refused in production, and the same after a second run."""
 
+import datetime
+import html
+import re
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from wagtail.models import Page, Site
 
-from courses.models import CourseCompletion, CoursePage, Cycle, Enrollment, StaffProfile, Status, TrainingIndexPage
+from courses.models import (
+    CourseCompletion,
+    CoursePage,
+    Cycle,
+    Enrollment,
+    LessonProgress,
+    StaffProfile,
+    Status,
+    TrainingIndexPage,
+)
+from courses.testing import quiz_answers
 
 
 def snapshot():
@@ -81,3 +95,49 @@ def test_demo_accounts_log_in(client, demo):
     assert trainer.status_code == 302
     client.force_login(User.objects.get(username="trainer"))
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_home_page_bears_the_name_the_header_gives_the_site(client, demo):
+    persian = client.get("/fa/").text
+    brand = re.search(r'<a class="brand"[^>]*>([^<]+)</a>', persian).group(1)
+    title = TrainingIndexPage.objects.get(locale__language_code="fa").title
+    assert title == brand == "آموزش خدمت به مشتری"
+
+
+def test_the_home_page_asks_to_log_in_only_visitors_who_are_not(client, demo):
+    assert "Log in to see your training" in client.get("/").text
+    client.login(username="learner", password="learner")
+    for url in ("/", "/fa/"):
+        page = client.get(url).text
+        assert "Log in to see your training" not in page
+        assert "برای دیدن آموزش‌های خود وارد شوید" not in page
+
+
+def test_the_veteran_tests_out_of_part_of_a_refresher_and_completes_the_rest(demo, client):
+    from tests.solutions import passing_posts
+
+    veteran = User.objects.get(username="veteran")
+    client.force_login(veteran)
+    course = CoursePage.objects.get(slug="empathy", locale__language_code="en")
+    enrollment = Enrollment.objects.for_course(course).get(user=veteran)
+    old_expiry = enrollment.completions.get(cycle=1).valid_until
+    assert "Take the test-out" in client.get(course.url).text
+
+    lessons = [lesson.specific for lesson in course.lessons()]
+    quizzes = [a for lesson in lessons for a in lesson.live_activities() if a.can_test_out]
+    answers = {}
+    for position, quiz in enumerate(quizzes):
+        answers.update(passing_posts(quiz)[0] if position == 0 else quiz_answers(quiz, correct=False))
+    assert client.post(f"{course.url}test-out/", answers).status_code == 302
+
+    page = client.get(course.url).text
+    assert f"Tested out: {html.escape(lessons[0].title)}." in page
+    for lesson in lessons:
+        for activity in lesson.live_activities():
+            for data in passing_posts(activity):
+                client.post(f"{lesson.url}activities/{activity.pk}/", data)
+    refreshed = Enrollment.objects.with_status().get(pk=enrollment.pk)
+    completion = refreshed.completions.get(cycle=2)
+    assert refreshed.status == "valid"
+    assert completion.valid_from == old_expiry + datetime.timedelta(days=1)
+    assert LessonProgress.objects.filter(enrollment=enrollment, cycle=2, tested_out=True).count() == 1

@@ -319,6 +319,13 @@ class Enrollment(models.Model):
         cycles = sorted(self.cycles.all(), key=lambda cycle: cycle.number, reverse=True)
         return [(cycle, completions.get(cycle.number)) for cycle in cycles]
 
+    def full_history(self) -> list[tuple[Cycle, CourseCompletion | None, list[Attempt]]]:
+        """:meth:`history` with each cycle's attempts, newest first. Prefetch ``attempts`` too."""
+        attempts: dict[int, list[Attempt]] = {}
+        for attempt in self.attempts.all():
+            attempts.setdefault(attempt.cycle, []).append(attempt)
+        return [(cycle, completion, attempts.get(cycle.number, [])) for cycle, completion in self.history()]
+
 
 class Cycle(models.Model):
     """One cycle of an enrolment: the first time through a course, or a refresher.
@@ -378,6 +385,10 @@ class RuleProgress:
     rule: models.Model
     valid: int
     total: int
+
+    @property
+    def name(self) -> str:
+        return self.rule.name_for(get_language())
 
 
 def rule_progress(enrollments: Iterable[Enrollment]) -> list[RuleProgress]:

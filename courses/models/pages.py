@@ -32,9 +32,11 @@ from wagtail.query import PageQuerySet
 from courses.blocks import LessonStreamBlock
 from courses.conf import get_setting
 from courses.formatting import local_digits
+from courses.forms import CoursePageForm
 from courses.models.activities import Activity, ActivityQuerySet, ActivityState, SubmissionError
-from courses.models.expressions import count_rows
+from courses.models.expressions import count_rows, sum_of
 from courses.models.policy import RefresherPolicy, Renewal
+from courses.panels import TranslationsPanel
 
 if TYPE_CHECKING:
     from courses.models.learners import Enrollment
@@ -115,7 +117,7 @@ class TrainingIndexPage(TrainingPageMixin, Page):
         from courses.models.learners import Enrollment
 
         context = super().get_context(request, *args, **kwargs)
-        courses = list(CoursePage.objects.child_of(self).live().public().with_lesson_counts())
+        courses = list(CoursePage.objects.child_of(self).live().public().with_lesson_counts().with_lesson_minutes())
         enrollments = Enrollment.objects.for_user(request.user).by_translation_key(courses)
         for course in courses:
             course.enrollment = enrollments.get(course.translation_key)
@@ -142,6 +144,13 @@ class CoursePageQuerySet(PageQuerySet):
         )
         return self.annotate(lesson_count=count_rows(lessons))
 
+    def with_lesson_minutes(self) -> CoursePageQuerySet:
+        """Annotate ``lesson_minutes``: the estimated minutes of each course's live lessons, added up."""
+        lessons = LessonPage.objects.filter(
+            live=True, depth=models.OuterRef("depth") + 1, path__startswith=models.OuterRef("path")
+        )
+        return self.annotate(lesson_minutes=sum_of(lessons, "estimated_minutes"))
+
 
 class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
     """A course: a summary, an introduction, and lessons as child pages."""
@@ -149,7 +158,11 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
     summary = models.TextField(_("summary"), max_length=500, help_text=_("One or two sentences for the catalogue."))
     body = StreamField(LessonStreamBlock(), blank=True, verbose_name=_("introduction"))
     estimated_minutes = models.PositiveSmallIntegerField(
-        _("estimated minutes"), default=30, validators=[MinValueValidator(1)]
+        _("estimated minutes"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave blank to add up the estimated minutes of the course's lessons."),
     )
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark"),
@@ -190,8 +203,15 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
     )
 
     objects = PageManager.from_queryset(CoursePageQuerySet)()
+    base_form_class = CoursePageForm
 
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("estimated_minutes"), FieldPanel("body")]
+    content_panels = [
+        TranslationsPanel(heading=_("Languages")),
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+    ]
     completion_panels = [
         FieldPanel("pass_mark"),
         FieldPanel("allow_self_enrolment"),
@@ -251,6 +271,19 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
     def lessons(self) -> PageQuerySet:
         return LessonPage.objects.child_of(self).live()
 
+    def lesson_total_minutes(self) -> int:
+        """The estimated minutes of the live lessons, added up.
+
+        Reads ``lesson_minutes`` where :meth:`CoursePageQuerySet.with_lesson_minutes` annotated it.
+        """
+        if getattr(self, "lesson_minutes", None) is None:
+            self.lesson_minutes = self.lessons().aggregate(total=models.Sum("estimated_minutes"))["total"] or 0
+        return self.lesson_minutes
+
+    def estimated_time(self) -> int:
+        """The minutes the course takes: the trainer's estimate if given, else the lessons' total."""
+        return self.estimated_minutes or self.lesson_total_minutes()
+
     def lessons_with_progress(self, enrollment: Enrollment | None) -> list[LessonPage]:
         """The live lessons, without their content, each with ``is_complete`` for the current cycle."""
         from courses.models.learners import LessonProgress
@@ -278,6 +311,8 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
                 Enrollment.objects.for_user(request.user).with_progress().with_status().for_course(self).first()
             )
         lessons = self.lessons_with_progress(enrollment)
+        # The lessons are at hand: estimated_time() needs no query of its own.
+        self.lesson_minutes = sum(lesson.estimated_minutes for lesson in lessons)
         context.update(
             training_index=self.get_parent(),
             lessons=lessons,

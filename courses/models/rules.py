@@ -40,6 +40,9 @@ class AssignmentRule(ClusterableModel):
         ASSIGNED = "assigned", _("the day the rule first applied to them")
 
     name = models.CharField(_("name"), max_length=255)
+    persian_name = models.CharField(
+        _("name in Persian"), max_length=255, blank=True, help_text=_("Learners reading in Persian see this name.")
+    )
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive rules enrol nobody; those they enrolled are not chased.")
     )
@@ -62,7 +65,7 @@ class AssignmentRule(ClusterableModel):
     objects = AssignmentRuleQuerySet.as_manager()
 
     panels = [
-        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("persian_name")]),
         FieldPanel("is_active"),
         MultiFieldPanel(
             [
@@ -83,6 +86,10 @@ class AssignmentRule(ClusterableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def name_for(self, language_code: str) -> str:
+        """The rule's name for learners reading ``language_code``."""
+        return self.persian_name if language_code == "fa" and self.persian_name else self.name
 
     #: The field each audience needs, if any.
     AUDIENCE_FIELDS = {

@@ -7,21 +7,30 @@ from django.urls import translate_url
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 from wagtail import hooks
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page
 
 from courses import formatting
 from courses.models import TrainingIndexPage
+from courses.next_steps import NextSteps, next_steps
 
 register = template.Library()
 
 register.filter("local_digits", formatting.local_digits)
 register.filter("local_number", formatting.local_number)
+register.filter("local_signed", formatting.local_signed)
 register.filter("training_date", formatting.local_date)
 
 
 @register.simple_tag(takes_context=True)
 def render_activity(context, state) -> str:
     return state.activity.render(context["request"], state)
+
+
+@register.simple_tag(takes_context=True)
+def learner_next_steps(context) -> NextSteps:
+    """Where the learner left off and what is due next (see ``courses.next_steps``)."""
+    return next_steps(context["request"].user)
 
 
 @register.simple_tag
@@ -35,7 +44,8 @@ def training_index_url(context) -> str:
     """The catalogue: the page's own (``training_index`` in the context), or the one in the active language."""
     index = context.get("training_index")
     if index is None:
-        index = TrainingIndexPage.objects.live().filter(locale__language_code=get_language()).first()
+        language = get_supported_content_language_variant(get_language())
+        index = TrainingIndexPage.objects.live().filter(locale__language_code=language).first()
     return index.url if index else "/"
 
 

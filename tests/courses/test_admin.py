@@ -55,7 +55,10 @@ def test_a_trainer_creates_and_publishes_a_quiz_a_course_and_a_lesson(trainer_cl
                             ),
                         },
                     ),
-                    ("true_false", {"statement": "Smiles can be heard on the phone.", "is_true": "on", "feedback": ""}),
+                    (
+                        "true_false",
+                        {"statement": "Smiles can be heard on the phone.", "is_true": "true", "feedback": ""},
+                    ),
                 ]
             ),
             "action-publish": "publish",

@@ -20,6 +20,7 @@ from courses.models import (
     RefresherPolicy,
     Renewal,
     Status,
+    ValidityChange,
 )
 from courses.refreshers import run_sweep
 from courses.testing import make_course, make_lesson, make_quiz, make_reflection, make_user, quiz_answers
@@ -257,3 +258,100 @@ def test_the_dashboard_costs_the_same_queries_for_many_courses_with_long_histori
         response = client.get("/my-training/")
     assert response.status_code == 200
     assert len(twelve) == len(one)
+
+
+# Test-outs
+
+
+@pytest.fixture
+def refresher_due(client, yearly_course):
+    """A learner a year on, in the refresher cycle of the yearly course, logged in."""
+    learner = make_user("sara", profile={"hire_date": date("2025-01-05")})
+    life = Life(client, yearly_course, learner)
+    with on("2025-01-10"):
+        for number in (1, 2, 3, 4):
+            life.do_lesson(number)
+    with on("2025-12-20"):
+        run_sweep()
+    return life
+
+
+def test_an_incomplete_test_out_is_refused_and_records_nothing(refresher_due, yearly_course):
+    with on("2025-12-21"):
+        client = refresher_due.log_in()
+        first_quiz = refresher_due.lessons[0].live_activities()[0]
+        response = client.post(f"{yearly_course.url}test-out/", quiz_answers(first_quiz))
+
+        assert response.status_code == 400
+        assert "Nothing was recorded" in response.text
+        assert not LessonProgress.objects.filter(cycle=2).exists()
+        assert not Cycle.objects.get(number=2).test_out_taken_at
+        assert "Take the test-out" in client.get(yearly_course.url).text
+
+
+def test_a_test_out_leaves_out_lessons_with_nothing_to_test(refresher_due, yearly_course):
+    with on("2025-12-21"):
+        page = refresher_due.log_in().get(f"{yearly_course.url}test-out/").text
+    assert "Lesson 1" in page
+    assert "Lesson 3" in page
+    assert "Lesson 4" not in page  # a reflection only
+
+
+def test_no_test_out_where_the_course_does_not_allow_it(refresher_due, yearly_course):
+    CoursePage.objects.filter(pk=yearly_course.pk).update(test_out="never")
+    with on("2025-12-21"):
+        client = refresher_due.log_in()
+        assert "Take the test-out" not in client.get(yearly_course.url).text
+        assert client.get(f"{yearly_course.url}test-out/").status_code == 302
+
+
+def test_no_test_out_once_the_cycle_is_started(refresher_due, yearly_course):
+    with on("2025-12-21"):
+        refresher_due.do_lesson(4)
+        assert "Take the test-out" not in refresher_due.client.get(yearly_course.url).text
+
+
+def test_the_first_cycle_offers_a_test_out_only_when_the_course_says_so(client, yearly_course):
+    learner = make_user("new", profile={"hire_date": timezone.localdate()})
+    client.force_login(learner)
+    assert "Take the test-out" not in client.get(yearly_course.url).text
+    CoursePage.objects.filter(pk=yearly_course.pk).update(test_out="always")
+    assert "Take the test-out" in client.get(yearly_course.url).text
+
+
+# Trainers
+
+
+def test_a_trainer_sees_a_learners_whole_history(refresher_due, trainer_client):
+    profile = refresher_due.user.staff_profile
+
+    with on("2025-12-21"):
+        page = trainer_client.get(f"/admin/staff_profiles/inspect/{profile.pk}/").text
+
+    assert "Listening basics" in page
+    assert "Refresher due" in page
+    assert page.count("Quiz 1") == 1
+    assert "First time" in page
+
+
+def test_applying_a_new_policy_re_dates_completions_and_logs_it(refresher_due, yearly_course, trainer_client):
+    trainer_client.raise_request_exception = True
+    completion = CourseCompletion.objects.get()
+    assert completion.valid_until == date("2026-01-09")
+    course = CoursePage.objects.get(pk=yearly_course.pk)
+    course.renew_every_months = 24
+    course.save_revision().publish()
+    url = f"/admin/training/courses/{yearly_course.pk}/apply-policy/"
+    assert "Re-date 1 completion" in trainer_client.get(url).text
+
+    assert trainer_client.post(url).status_code == 302
+
+    completion.refresh_from_db()
+    assert completion.valid_until == date("2027-01-09")
+    assert Cycle.objects.get(number=2).due_on == date("2027-01-09")
+    change = ValidityChange.objects.get()
+    assert (change.previous_until, change.new_until, change.changed_by.username) == (
+        date("2026-01-09"),
+        date("2027-01-09"),
+        "trainer",
+    )

@@ -182,7 +182,7 @@ def test_the_dashboard_lists_a_rules_courses_in_order_with_its_progress(learner_
 
     sections = {str(heading): enrollments for heading, enrollments in response.context["sections"]}
     assert [e.course.title for e in sections["Not started"]] == ["First", "Second", "Third"]
-    assert "Onboarding: 0 of 3 courses done" in response.text
+    assert "<bdi>Onboarding</bdi>: 0 of 3 courses done" in response.text
 
 
 def test_an_empty_dashboard_points_to_the_courses(learner_client, index):

@@ -3,6 +3,8 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.models import Locale, Page, Site
 
 from courses.content import content_key
@@ -15,10 +17,17 @@ from demo.organisation import build_organisation
 
 INTRO = {
     "en": "<p>Short, practical courses for everyone who serves customers: empathy, active listening, "
-    "handling angry customers and acting within your authority. Log in to see your training.</p>",
+    "handling angry customers and acting within your authority.</p>",
     "fa": "<p>دوره‌های کوتاه و کاربردی برای همهٔ کسانی که به مشتری خدمت می‌کنند: همدلی، گوش‌دادن فعال، "
-    "برخورد با مشتری خشمگین و تصمیم‌گیری در حدود اختیارات. برای دیدن آموزش‌های خود وارد شوید.</p>",
+    "برخورد با مشتری خشمگین و تصمیم‌گیری در حدود اختیارات.</p>",
 }
+
+
+def site_name(language_code: str) -> str:
+    """The site's name in a language, as every page's header gives it: the home page's title."""
+    with translation.override(language_code):
+        return gettext("Service training")
+
 
 ACCOUNTS = [
     # username, name, group, description
@@ -68,7 +77,7 @@ class Command(BaseCommand):
         welcome = site.root_page
         default = Locale.get_default()
         home = TrainingIndexPage(
-            title="Service training",
+            title=site_name(default.language_code),
             slug="training",
             intro=INTRO[default.language_code],
             translation_key=content_key("index"),
@@ -82,9 +91,7 @@ class Command(BaseCommand):
             welcome.delete()
         for locale in Locale.objects.exclude(pk=default.pk):
             translation = home.copy_for_translation(locale)
-            translation.title = translation.draft_title = (
-                "آموزش خدمات مشتری" if locale.language_code == "fa" else home.title
-            )
+            translation.title = translation.draft_title = site_name(locale.language_code)
             translation.intro = INTRO.get(locale.language_code, home.intro)
             translation.save_revision().publish()
 

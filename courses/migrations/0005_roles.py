@@ -13,7 +13,7 @@ def set_up_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0002_refresher_cycles"),
+        ("courses", "0004_trainer_experience"),
         # The last migrations of the apps whose permissions the roles hold, some of which make them.
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
