@@ -26,7 +26,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput, HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.admin_display import ReadableIndexView, ReadableValuesMixin
+from courses.admin_display import ReadableIndexView, ReadableInspectView, ReadableValuesMixin
 from courses.models import (
     AssignmentRule,
     CoursePage,
@@ -87,7 +87,7 @@ class VisibleObjectMixin:
         return instance
 
 
-class VisibleInspectView(VisibleObjectMixin, model_views.InspectView):
+class VisibleInspectView(VisibleObjectMixin, ReadableInspectView):
     pass
 
 
