@@ -44,6 +44,7 @@ bench:
 	$(PY) bench/sweep.py --small
 	scripts/with-postgres $(PY) bench/sweep.py --small
 	$(PY) bench/reminders.py --small
+	$(PY) bench/reports.py --small
 
 $(VENV)/.created:
 	"$$(scripts/find-python)" -m venv $(VENV)
