@@ -34,7 +34,7 @@ def test_the_roles_come_with_the_database(db):
 
     assert {LEARNERS, TRAINERS, MANAGERS, ADMINISTRATORS} <= set(groups)
     assert codenames[LEARNERS] == set()
-    assert {"access_admin", "view_enrollment", "view_staffprofile"} == codenames[MANAGERS]
+    assert {"access_admin", "view_enrollment", "view_staffprofile", "view_certificate"} == codenames[MANAGERS]
     assert {"access_admin", "change_enrollment", "add_quizactivity"} <= codenames[TRAINERS]
     assert {"change_user", "change_group", "delete_staffprofile"} <= codenames[ADMINISTRATORS]
 
