@@ -24,3 +24,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "loggers": {"django.tasks": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
+
+# Tests submit far faster than a person; the tests of the limits set their own.
+TRAINING_ATTEMPTS_PER_MINUTE = 10_000
