@@ -10,7 +10,6 @@ the core names them.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 

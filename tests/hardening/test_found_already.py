@@ -51,9 +51,7 @@ def test_a_reflection_at_the_length_limit_is_kept(learner_client, enrolled, refl
     assert Attempt.objects.count() == 1
 
 
-def test_submissions_past_the_rate_limit_are_refused_and_not_stored(
-    learner_client, enrolled, reflection_url, settings
-):
+def test_submissions_past_the_rate_limit_are_refused_and_not_stored(learner_client, enrolled, reflection_url, settings):
     settings.TRAINING_ATTEMPTS_PER_MINUTE = 3
     answer = {"response": "I listened to the customer closely"}
 
