@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import translate_url
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 
 from courses.models import Enrollment, Status, localize_courses, rule_progress
 
@@ -20,6 +21,7 @@ DASHBOARD_SECTIONS = [
 
 
 @login_required
+@cache_control(private=True, no_store=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The learner's own training, grouped by what to do: overdue, refresher due, in progress, not started, valid."""
     enrollments = localize_courses(

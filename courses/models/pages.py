@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,15 @@ class TrainingPageMixin:
         return PageViewRestriction.objects.filter(
             Q(page__translation_key__in=ancestor_keys, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
         ).distinct()
+
+    def serve(self, request, *args, **kwargs):
+        """Serve the page, kept out of shared caches; out of every cache once it shows a learner's own records."""
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        else:
+            patch_cache_control(response, private=True)
+        return response
 
     @classmethod
     def find_with_translations(cls, url_path: str) -> Page | None:
