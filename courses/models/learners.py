@@ -226,7 +226,11 @@ class Enrollment(models.Model):
         AUTOMATIC = "automatic", _("Assignment rule")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("learner")
+        # Training records are evidence that outlives the account: deactivate a person, never delete them.
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        verbose_name=_("learner"),
     )
     course = models.ForeignKey(
         CoursePage, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("course")
