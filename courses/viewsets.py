@@ -24,6 +24,7 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.admin_display import ReadableIndexView, ReadableValuesMixin
+from courses.exports import SafeSpreadsheetExportMixin
 from courses.models import (
     AssignmentRule,
     CoursePage,
@@ -131,7 +132,7 @@ class EnrollmentDeleteView(model_views.DeleteView):
         return super().run_before_hook()
 
 
-class EnrollmentIndexView(ReadableIndexView):
+class EnrollmentIndexView(SafeSpreadsheetExportMixin, ReadableIndexView):
     def get_base_queryset(self):
         """Everyone's enrolments for those who manage enrolments; a manager's own team for the others."""
         return Enrollment.objects.visible_to(self.request.user).with_progress().with_status().select_related("user")
@@ -172,7 +173,7 @@ class StaffProfileForm(WagtailAdminModelForm):
         fields = ["user", "hire_date", "department", "manager", "preferred_language"]
 
 
-class StaffProfileIndexView(ReadableIndexView):
+class StaffProfileIndexView(SafeSpreadsheetExportMixin, ReadableIndexView):
     def get_base_queryset(self):
         return StaffProfile.objects.select_related("user", "manager")
 
