@@ -1,0 +1,115 @@
+"""Property-based tests (hypothesis): grading stays in range and is deterministic; a scenario that
+passes validation can always be finished."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from courses.testing import query_dict
+from modules.angry_customer.graph import PENALTIES, SKILLS, Ending, Reply, ScenarioGraph, Step
+
+FIXTURES_ONCE = settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+
+
+@FIXTURES_ONCE
+@given(data=st.data(), pass_mark=st.integers(min_value=0, max_value=100))
+def test_a_quiz_grade_is_in_range_deterministic_and_passes_at_the_mark(quiz, data, pass_mark):
+    answers = {}
+    for question in quiz.question_list:
+        ids = [choice.id for choice in question.choices]
+        if question.multiple:
+            chosen = data.draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
+        else:
+            chosen = [data.draw(st.sampled_from(ids))]
+        answers[question.field_name] = chosen
+    cleaned = quiz.clean_submission(query_dict(answers))
+
+    first, second = quiz.grade(cleaned, pass_mark), quiz.grade(cleaned, pass_mark)
+
+    assert first == second
+    assert 0 <= first.score <= 100
+    assert first.passed == (first.score >= pass_mark)
+    right = sum(question.is_right(answers[question.field_name]) for question in quiz.question_list)
+    assert (first.score == 100) == (right == len(quiz.question_list))
+    assert (first.score == 0) == (right == 0)
+
+
+# Random scenario graphs: a few step keys and ending keys, replies leading anywhere (or nowhere).
+
+STEP_KEYS = ["a", "b", "c", "d", "e"]
+ENDING_KEYS = ["good", "bad"]
+points = st.dictionaries(st.sampled_from(SKILLS + PENALTIES), st.integers(min_value=-3, max_value=3), max_size=3)
+
+
+@st.composite
+def graphs(draw) -> ScenarioGraph:
+    step_keys = draw(st.lists(st.sampled_from(STEP_KEYS), min_size=1, max_size=5))
+    ending_keys = draw(st.lists(st.sampled_from(ENDING_KEYS), max_size=2))
+    targets = st.sampled_from([*STEP_KEYS, *ENDING_KEYS, "missing"])
+    steps = []
+    for number, key in enumerate(step_keys):
+        replies = [
+            Reply(f"{number}-{index}", f"reply {index}", draw(targets), "", draw(points))
+            for index in range(draw(st.integers(min_value=0, max_value=3)))
+        ]
+        steps.append(Step(key, "", "", replies))
+    endings = [Ending(key, key, "") for key in ending_keys]
+    return ScenarioGraph.build(draw(st.sampled_from([*step_keys, "missing"])), steps, endings)
+
+
+def can_finish_from(graph: ScenarioGraph, key: str) -> bool:
+    """A plain search, independent of the graph's own: some sequence of replies reaches an ending."""
+    seen, frontier = set(), [key]
+    while frontier:
+        current = frontier.pop()
+        if current in graph.endings:
+            return True
+        if current in seen or current not in graph.steps:
+            continue
+        seen.add(current)
+        frontier.extend(reply.next for reply in graph.steps[current].replies)
+    return False
+
+
+@settings(max_examples=500, deadline=None)
+@given(graph=graphs(), choices=st.lists(st.integers(min_value=0, max_value=10), max_size=30))
+def test_a_scenario_is_refused_or_can_always_be_finished(graph, choices):
+    if graph.problems():
+        return
+    # Wherever a learner's replies lead, the step exists and an ending can still be reached.
+    key, taken = graph.start, []
+    for choice in choices:
+        if key in graph.endings:
+            break
+        assert key in graph.steps
+        assert can_finish_from(graph, key)
+        reply = graph.steps[key].replies[choice % len(graph.steps[key].replies)]
+        taken.append(reply)
+        key = reply.next
+    score, _points = graph.score(taken)
+    assert 0 <= score <= 100
+    assert graph.score(taken) == (score, _points)
+
+
+@settings(max_examples=300, deadline=None)
+@given(graph=graphs())
+def test_a_scenario_with_a_dead_end_or_a_broken_link_is_refused(graph):
+    reachable = {graph.start}
+    frontier = [graph.start]
+    while frontier:
+        current = frontier.pop()
+        for reply in graph.steps[current].replies if current in graph.steps else []:
+            if reply.next not in reachable:
+                reachable.add(reply.next)
+                frontier.append(reply.next)
+    stuck = any(key not in graph.endings and not can_finish_from(graph, key) for key in reachable)
+    broken = graph.start not in graph.steps or any(
+        reply.next not in graph.steps and reply.next not in graph.endings
+        for step in graph.steps.values()
+        for reply in step.replies
+    )
+    if stuck or broken or graph.duplicate_keys:
+        assert graph.problems()
+
+
+pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
