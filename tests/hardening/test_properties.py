@@ -1,10 +1,15 @@
 """Property-based tests (hypothesis): grading stays in range and is deterministic; a scenario that
 passes validation can always be finished."""
 
+from datetime import date, datetime, time, timedelta
+
 import pytest
+from django.utils.timezone import make_aware
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from courses.models import CourseCompletion, Cycle, Enrollment, Status
+from courses.models.policy import RefresherPolicy, Renewal
 from courses.testing import query_dict
 from modules.angry_customer.graph import PENALTIES, SKILLS, Ending, Reply, ScenarioGraph, Step
 
@@ -113,3 +118,61 @@ def test_a_scenario_with_a_dead_end_or_a_broken_link_is_refused(graph):
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
+
+
+# The status annotation against a small model of the rules in docs/refreshers.md, over random timelines.
+
+
+def expected_status(*, completed: date, policy: RefresherPolicy, enrolled: date, due: date | None, day: date) -> str:
+    """The status on ``day`` of an enrolment opened on ``enrolled``, due on ``due``, completed on ``completed``."""
+    if day < completed:
+        return Status.OVERDUE if enrolled <= day and due is not None and due < day else Status.NOT_STARTED
+    validity = policy.validity(completed)
+    if validity.until is None:
+        return Status.VALID
+    if day > validity.grace_until:
+        return Status.EXPIRED
+    if day > validity.until:
+        return Status.IN_GRACE
+    if day >= validity.refresher_opens_on:
+        return Status.REFRESHER_DUE
+    return Status.VALID
+
+
+policies = st.builds(
+    RefresherPolicy,
+    renewal=st.sampled_from([Renewal.NEVER, Renewal.EVERY_N_MONTHS, Renewal.FIXED_DATE]),
+    every_months=st.integers(min_value=1, max_value=36),
+    fixed_month=st.integers(min_value=1, max_value=12),
+    fixed_day=st.integers(min_value=1, max_value=31),
+    window_days=st.integers(min_value=0, max_value=90),
+    grace_days=st.integers(min_value=0, max_value=60),
+)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(
+    policy=policies,
+    completed=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+    enrolled_before=st.integers(min_value=0, max_value=200),
+    due_after=st.one_of(st.none(), st.integers(min_value=0, max_value=120)),
+    day_offset=st.integers(min_value=-300, max_value=1500),
+)
+def test_the_status_annotation_follows_the_refresher_rules(
+    course, learner, policy, completed, enrolled_before, due_after, day_offset
+):
+    enrollment = Enrollment.objects.enrol(learner, course, source="assigned")[0]
+    enrolled = completed - timedelta(days=enrolled_before)
+    due = None if due_after is None else enrolled + timedelta(days=due_after)
+    Cycle.objects.filter(enrollment=enrollment, number=1).update(opened_on=enrolled, due_on=due)
+    completion = CourseCompletion(
+        enrollment=enrollment, cycle=1, completed_at=make_aware(datetime.combine(completed, time(12)))
+    )
+    completion.set_validity(policy.validity(completed))
+    completion.save()
+    day = completed + timedelta(days=day_offset)
+    try:
+        status = Enrollment.objects.with_status(on=day).get(pk=enrollment.pk).status
+        assert status == expected_status(completed=completed, policy=policy, enrolled=enrolled, due=due, day=day)
+    finally:
+        completion.delete()
