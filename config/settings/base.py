@@ -170,6 +170,13 @@ STORAGES = {
 
 # Long StreamFields (a quiz, a scenario) post many fields at once.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# A form's fields (files aside) may total 2.5 MB: far above the longest reflection allowed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads larger than this go to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Images in the admin: at most 10 MB and 40 megapixels (a decompression bomb is refused, not opened).
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 
 # Tasks run on a database queue served by `manage.py db_worker`.
 TASKS = {
