@@ -176,3 +176,18 @@ def test_the_status_annotation_follows_the_refresher_rules(
         assert status == expected_status(completed=completed, policy=policy, enrolled=enrolled, due=due, day=day)
     finally:
         completion.delete()
+
+
+def test_a_run_round_a_loop_scores_at_most_100():
+    # The best route visits no step twice; a run round the loop collects more distinct replies' points.
+    steps = [
+        Step("a", "", "", [Reply("r1", "", "b", "", {"listen": 2}), Reply("r2", "", "good", "", {})]),
+        Step("b", "", "", [Reply("r3", "", "a", "", {"acknowledge": 2}), Reply("r4", "", "good", "", {})]),
+    ]
+    graph = ScenarioGraph.build("a", steps, [Ending("good", "Good", "")])
+    r1, r2 = steps[0].replies
+    r3 = steps[1].replies[0]
+
+    assert graph.problems() == []
+    assert graph.best[0] == 2
+    assert graph.score([r1, r3, r2])[0] == 100
