@@ -18,7 +18,7 @@ demo: $(VENV)/.installed-runtime
 	$(PY) manage.py load_demo
 	scripts/serve-demo $(PY) $(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev .cache/axe/axe.min.js
 	scripts/install-system-packages $(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
 	$(MAKE) check pytest pytest-postgres pytest-package bench
 
@@ -59,5 +59,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core, which the accessibility tests inject into pages (the version is pinned in tests/browser/axe.py).
+.cache/axe/axe.min.js: tests/browser/axe.py
+	$(PY) -c "from tests.browser.axe import axe_source; axe_source()"
+
 clean:
-	rm -rf $(VENV) db.sqlite3* var
+	rm -rf $(VENV) db.sqlite3* var .cache

@@ -21,6 +21,12 @@ DEFAULTS: dict[str, Any] = {
     # The onboarding rule that load_training_modules installs applies to staff hired at most
     # this many days before it runs, and to everyone hired after.
     "NEW_HIRE_DAYS": 90,
+    # The longest reflection a learner may submit, in characters.
+    "REFLECTION_MAX_LENGTH": 5000,
+    # How many submissions one learner may make in a minute, across every activity; counted in
+    # the cache named by ATTEMPT_RATE_CACHE, which must be shared by every web process.
+    "ATTEMPTS_PER_MINUTE": 30,
+    "ATTEMPT_RATE_CACHE": "default",
 }
 
 

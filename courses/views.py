@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 
 from courses.forms import LoginForm
 from courses.models import Enrollment, Status, localize_courses, rule_progress
@@ -24,6 +25,7 @@ DASHBOARD_SECTIONS = [
 
 
 @login_required
+@cache_control(private=True, no_store=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The learner's own training, grouped by what to do: overdue, refresher due, in progress, not started, valid."""
     enrollments = localize_courses(

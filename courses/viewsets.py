@@ -27,6 +27,7 @@ from wagtail.admin.widgets import AdminDateInput, HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.admin_display import ReadableIndexView, ReadableInspectView, ReadableValuesMixin
+from courses.exports import SafeSpreadsheetExportMixin
 from courses.models import (
     AssignmentRule,
     CoursePage,
@@ -157,7 +158,7 @@ class EnrollmentDeleteView(VisibleDeleteView):
         return super().run_before_hook()
 
 
-class EnrollmentIndexView(ReadableIndexView):
+class EnrollmentIndexView(SafeSpreadsheetExportMixin, ReadableIndexView):
     def get_base_queryset(self):
         """Everyone's enrolments for those who manage enrolments; a manager's own team for the others."""
         return Enrollment.objects.visible_to(self.request.user).with_progress().with_status().select_related("user")
@@ -200,7 +201,7 @@ class StaffProfileForm(WagtailAdminModelForm):
         fields = ["user", "hire_date", "department", "manager", "preferred_language"]
 
 
-class StaffProfileIndexView(ReadableIndexView):
+class StaffProfileIndexView(SafeSpreadsheetExportMixin, ReadableIndexView):
     import_url_name = None
 
     def get_base_queryset(self):

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db import router
 from django.db.models.deletion import Collector, ProtectedError
 from django.shortcuts import redirect
@@ -13,7 +14,7 @@ from wagtail.snippets.models import register_snippet
 
 from courses.activity_chooser import ActivityChooserViewSet
 from courses.admin_views import apply_policy
-from courses.models import Activity, CoursePage, learner_records_under
+from courses.models import Activity, CoursePage, Enrollment, learner_records_under
 from courses.viewsets import (
     ActivitiesMenu,
     AssignmentRuleViewSet,
@@ -85,6 +86,37 @@ def protect_pages_with_learner_records_in_bulk(request, action_type, objects, ac
     message = gettext("These pages hold learners' training records and cannot be deleted: %(titles)s.")
     titles = ", ".join(page.get_admin_display_title() for page in held)
     return _refuse(request, message % {"titles": titles}, action_class_instance.next_url)
+
+
+@hooks.register("before_delete_user")
+def keep_people_with_training_records(request, user):
+    """A person with training records keeps their account, deactivated: the records are compliance evidence."""
+    if not Enrollment.objects.filter(user=user).exists():
+        return None
+    message = gettext(
+        "%(name)s has training records, which are kept as evidence of their training, so the account cannot "
+        "be deleted. Deactivate it instead: untick “Active” and save."
+    )
+    return _refuse(request, message % {"name": user.get_full_name() or user.get_username()}, _user_edit_url(user))
+
+
+@hooks.register("before_bulk_action")
+def keep_people_with_training_records_in_bulk(request, action_type, objects, action_class_instance):
+    if action_type != "delete":
+        return None
+    held = [obj for obj in objects if isinstance(obj, get_user_model()) and obj.enrollments.exists()]
+    if not held:
+        return None
+    message = gettext(
+        "These people have training records, which are kept as evidence, so their accounts cannot be deleted; "
+        "deactivate them instead: %(names)s."
+    )
+    names = ", ".join(user.get_full_name() or user.get_username() for user in held)
+    return _refuse(request, message % {"names": names}, action_class_instance.next_url)
+
+
+def _user_edit_url(user) -> str:
+    return reverse("wagtailusers_users:edit", args=[user.pk])
 
 
 @hooks.register("before_delete_snippet")

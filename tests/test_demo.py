@@ -21,6 +21,7 @@ from courses.models import (
     TrainingIndexPage,
 )
 from courses.testing import quiz_answers
+from tests.snapshots import changed_tables, database_rows
 
 
 def snapshot():
@@ -69,10 +70,12 @@ def test_the_demo_organisation_shows_every_status(demo):
 
 
 def test_running_the_demo_twice_changes_nothing(demo):
-    before = snapshot()
+    before, rows_before = snapshot(), database_rows()
     with override_settings(DEBUG=True):
         call_command("load_demo")
     assert snapshot() == before
+    # Every row of every table, not only the counts: a duplicate or a changed value shows here.
+    assert changed_tables(rows_before, database_rows()) == {}
 
 
 def test_the_demo_refuses_to_run_with_debug_off(db):

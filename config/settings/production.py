@@ -7,7 +7,8 @@ Optional: CSRF_TRUSTED_ORIGINS (comma-separated), WAGTAILADMIN_BASE_URL; EMAIL_H
 EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL; MEDIA_ROOT, or
 AWS_STORAGE_BUCKET_NAME with AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY for S3-compatible media storage; SECURE_SSL_REDIRECT (default true),
-SECURE_HSTS_SECONDS (default one year); TRAINING_TASK_LAG_LIMIT (seconds, for /healthz).
+SECURE_HSTS_SECONDS (default one year); TRAINING_TASK_LAG_LIMIT (seconds, for /healthz);
+TRUSTED_PROXY_COUNT (proxies in front of the site, default 1, for login throttling by address).
 """
 
 import os
@@ -92,6 +93,9 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = flag("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# Login throttling counts the client's address, which the proxy passes in X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 TRAINING_TASK_LAG_LIMIT = int(os.environ.get("TRAINING_TASK_LAG_LIMIT", "300"))
 

@@ -22,5 +22,13 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "loggers": {"django.tasks": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django.tasks": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        # Lockouts are what the throttling tests provoke.
+        "axes": {"level": "ERROR"},
+    },
 }
+
+# Tests submit far faster than a person; the tests of the limits set their own.
+TRAINING_ATTEMPTS_PER_MINUTE = 10_000

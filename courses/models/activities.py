@@ -9,6 +9,7 @@ the core names them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -32,7 +33,8 @@ from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin, TranslatableMixin
 
 from courses.blocks import QuizQuestionsBlock, stream_from_content
-from courses.formatting import local_digits
+from courses.conf import get_setting
+from courses.formatting import local_digits, local_number
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -438,6 +440,10 @@ class QuizActivity(ChoiceQuestionsMixin, Activity):
         return self.grade_each_question(answers, pass_mark)
 
 
+#: Control characters other than tab and line breaks.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class ReflectionActivity(Activity):
     """A free-text prompt. Complete once answered; there is no wrong answer."""
 
@@ -472,6 +478,19 @@ class ReflectionActivity(Activity):
 
     def clean_answers(self, data: QueryDict) -> dict[str, str]:
         response = data.get("response", "").strip()
+        max_length = get_setting("REFLECTION_MAX_LENGTH")
+        if len(response) > max_length:
+            raise SubmissionError(
+                {
+                    "response": _("Keep your answer under %(max)s characters; it has %(length)s.")
+                    % {"max": local_number(max_length), "length": local_number(len(response))}
+                }
+            )
+        if CONTROL_CHARACTERS.search(response):
+            # A NUL byte cannot be stored in PostgreSQL text; none of these belongs in an answer.
+            raise SubmissionError(
+                {"response": _("Your answer contains invisible control characters; remove them and submit again.")}
+            )
         if len(response.split()) < self.min_words:
             raise SubmissionError(
                 {

@@ -236,8 +236,9 @@ class Enrollment(models.Model):
     # No index of its own: the unique constraint's (user, course) index serves lookups by learner, and every
     # index is one more write for each enrolment the daily sweep moves on.
     user = models.ForeignKey(
+        # Training records are evidence that outlives the account: deactivate a person, never delete them.
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="enrollments",
         verbose_name=_("learner"),
         db_index=False,

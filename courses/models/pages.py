@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -37,10 +38,15 @@ from courses.models.activities import Activity, ActivityQuerySet, ActivityState,
 from courses.models.expressions import count_rows, sum_of
 from courses.models.policy import RefresherPolicy, Renewal
 from courses.panels import TranslationsPanel
+from courses.throttling import allow_submission
 
 if TYPE_CHECKING:
     from courses.models.learners import Enrollment
     from courses.progress import LessonVisit
+
+
+#: Why a submission past the rate limit is refused.
+TOO_MANY_SUBMISSIONS = _("You have sent many answers in the last minute. Wait a minute, then submit again.")
 
 
 def default_pass_mark() -> int:
@@ -51,14 +57,26 @@ class TrainingPageMixin:
     """What the training page types share: fewer queries for the pages learners visit most."""
 
     def get_view_restrictions(self):
-        """The view restrictions of this page and its ancestors, in one query.
+        """The view restrictions of this page and its ancestors, and of their translations, in one query.
 
-        Same rules as Wagtail's: an alias page takes the restrictions of its source page.
+        Same rules as Wagtail's: an alias page takes the restrictions of its source page. Beyond
+        Wagtail's, a restriction set on a page in one language protects that page's translations
+        and everything under them: a course restricted in English is restricted in Persian too.
         """
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        ancestor_keys = Page.objects.filter(path__in=paths).values("translation_key")
         return PageViewRestriction.objects.filter(
-            Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
+            Q(page__translation_key__in=ancestor_keys, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
         ).distinct()
+
+    def serve(self, request, *args, **kwargs):
+        """Serve the page, kept out of shared caches; out of every cache once it shows a learner's own records."""
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        else:
+            patch_cache_control(response, private=True)
+        return response
 
     @classmethod
     def find_with_translations(cls, url_path: str) -> Page | None:
@@ -349,6 +367,10 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
             return redirect(self.url)
         context = self.get_context(request)
         if request.method == "POST":
+            if not allow_submission(request.user):
+                messages.error(request, TOO_MANY_SUBMISSIONS)
+                context["sections"] = check.sections(request.POST)
+                return TemplateResponse(request, "courses/test_out.html", context, status=429)
             try:
                 tested_out = check.submit(request.POST)
             except SubmissionError as error:
@@ -457,6 +479,9 @@ class LessonPage(TrainingPageMixin, RoutablePageMixin, Page):
         if activity is None:
             messages.error(request, gettext("That activity is not part of this lesson."))
             return self.render_lesson(request, visit, status=404)
+        if not allow_submission(request.user):
+            messages.error(request, TOO_MANY_SUBMISSIONS)
+            return self.render_lesson(request, visit, status=429)
         try:
             activity.submit(request, visit)
         except SubmissionError as error:

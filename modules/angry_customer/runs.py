@@ -8,6 +8,7 @@ Contract:
   otherwise :class:`~courses.models.SubmissionError` is raised and nothing is stored.
 * Reaching an ending grades the run and records it as an attempt, which may complete
   the lesson and the course (:func:`courses.progress.record_attempt`).
+* Starting again is idempotent: it opens a fresh run only if the open one has moved on.
 * A run left at a step that a newly published version of the scenario no longer has is
   abandoned, and the learner starts again from the first step.
 """
@@ -28,10 +29,16 @@ if TYPE_CHECKING:
 
 
 def start_again(visit: LessonVisit, scenario: ScenarioActivity) -> ScenarioRun:
-    """Abandon the open run, if any, and open a new one at the first step."""
+    """Abandon the open run, if any, and open a new one at the first step.
+
+    Idempotent: a run still at the first step with no reply taken is the fresh run asked for, so
+    a repeated or doubled "start again" keeps it rather than adding another.
+    """
     with transaction.atomic():
         enrollment = lock_enrollment(visit.enrollment)
         open_run = ScenarioRun.objects.open_for(enrollment, scenario)
+        if open_run is not None and open_run.current_step == scenario.start and not open_run.path:
+            return open_run
         if open_run is not None:
             open_run.end(ending="")
         return ScenarioRun.objects.create(

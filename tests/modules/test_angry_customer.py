@@ -377,3 +377,15 @@ def test_a_refused_reply_is_explained_in_the_learners_language(learner_client, l
 
     assert response.status_code == 409
     assert "از زمانی که این صفحه باز شد، گفت‌وگو جلو رفته است." in response.text
+
+
+def test_starting_again_twice_keeps_one_fresh_run(learner_client, lesson, scenario, enrolled):
+    say(learner_client, lesson, scenario, "opening", "I am sorry, that is frustrating.")
+    url = f"{lesson.url}activities/{scenario.pk}/"
+
+    statuses = [learner_client.post(url, {"restart": "1"}).status_code for _ in range(20)]
+
+    assert set(statuses) == {302}
+    abandoned, fresh = ScenarioRun.objects.order_by("pk")
+    assert abandoned.ended_at is not None
+    assert (fresh.current_step, fresh.path, fresh.ended_at) == ("opening", [], None)
