@@ -109,7 +109,7 @@ def test_the_home_page_bears_the_name_the_header_gives_the_site(client, demo):
 
 def test_the_home_page_asks_to_log_in_only_visitors_who_are_not(client, demo):
     assert "Log in to see your training" in client.get("/").text
-    client.login(username="learner", password="learner")
+    client.force_login(User.objects.get(username="learner"))
     for url in ("/", "/fa/"):
         page = client.get(url).text
         assert "Log in to see your training" not in page

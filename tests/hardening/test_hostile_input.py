@@ -5,12 +5,12 @@ import io
 
 import openpyxl
 import pytest
-from demo.roles import set_up_groups
 from django.contrib.auth.models import Group
 from django.utils.html import escape
 
 from courses.exports import safe_cell
 from courses.models import Enrollment, StaffProfile
+from courses.roles import set_up_roles
 from courses.testing import make_course, make_lesson, make_reflection, make_user, publish
 from modules.angry_customer.models import ScenarioActivity
 from tests.modules.test_angry_customer import scenario_data
@@ -109,7 +109,7 @@ def exported_cells(client, url: str, export_format: str) -> list[str]:
 
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
 def test_the_staff_export_neutralises_formulas(client, index, hostile_staff, export_format):
-    set_up_groups()
+    set_up_roles()
     trainer = make_user("trainer")
     trainer.groups.add(Group.objects.get(name="Trainers"))
     client.force_login(trainer)
@@ -123,7 +123,7 @@ def test_the_staff_export_neutralises_formulas(client, index, hostile_staff, exp
 
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
 def test_the_enrolment_export_neutralises_formulas(client, index, course, export_format):
-    set_up_groups()
+    set_up_roles()
     trainer = make_user("trainer")
     trainer.groups.add(Group.objects.get(name="Trainers"))
     client.force_login(trainer)
