@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 # What the test suite needs besides: Debian's Chromium for the browser tests, PostgreSQL.
 TEST_SYSTEM_PACKAGES := chromium postgresql
 
-.PHONY: demo test check pytest pytest-postgres pytest-package bench clean
+.PHONY: demo test check pytest pytest-postgres pytest-slow pytest-package bench clean
 
 demo: $(VENV)/.installed-runtime
 	scripts/install-system-packages $(SYSTEM_PACKAGES)
@@ -19,7 +19,7 @@ demo: $(VENV)/.installed-runtime
 
 test: $(VENV)/.installed-dev
 	scripts/install-system-packages $(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
-	$(MAKE) check pytest pytest-postgres pytest-package bench
+	$(MAKE) check pytest pytest-postgres pytest-slow pytest-package bench
 
 check:
 	$(PY) -m ruff check .
@@ -32,6 +32,10 @@ pytest:
 
 pytest-postgres:
 	scripts/with-postgres $(PY) -m pytest
+
+# A deployment on loopback: PostgreSQL, gunicorn and task workers with the production settings (about a minute).
+pytest-slow:
+	$(PY) -m pytest -m slow
 
 # The wheel in a new `wagtail start` site, set up by the README's steps (about a minute).
 pytest-package:

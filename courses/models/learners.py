@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -172,7 +172,11 @@ class EnrollmentQuerySet(models.QuerySet):
                     When(status__in=[Status.NOT_STARTED, Status.IN_PROGRESS, Status.OVERDUE], then=F("cycle_due_on")),
                     When(status__in=[Status.VALID, Status.REFRESHER_DUE], then=F("valid_until")),
                     When(status=Status.IN_GRACE, then=F("grace_until")),
-                    When(status=Status.EXPIRED, then=F("grace_until") + datetime.timedelta(days=1)),
+                    # Cast: PostgreSQL's date + interval is a timestamp, which would make every branch one.
+                    When(
+                        status=Status.EXPIRED,
+                        then=Cast(F("grace_until") + datetime.timedelta(days=1), models.DateField()),
+                    ),
                     output_field=models.DateField(),
                 ),
                 is_compliant=Case(
