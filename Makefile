@@ -43,6 +43,7 @@ pytest-package:
 
 bench:
 	$(PY) bench/pages.py --small
+	$(PY) bench/load.py --small
 
 $(VENV)/.created:
 	"$$(scripts/find-python)" -m venv $(VENV)

@@ -91,7 +91,7 @@ def sample(stack: Stack, generator: int) -> dict[str, float]:
     }
 
 
-def run_locust(stack: Stack, plan: dict, name: str, users: int, wait: str, seconds: int) -> dict:
+def run_locust(stack: Stack, plan: dict, name: str, users: int, wait: str, seconds: int, spawn_rate: float) -> dict:
     """One locust run; return its aggregated figures, per-request figures and CPU use."""
     prefix = stack.folder / name.replace(" ", "-")
     environment = stack.environment | {
@@ -100,7 +100,7 @@ def run_locust(stack: Stack, plan: dict, name: str, users: int, wait: str, secon
         "TRAINING_LOAD_WAIT": wait,
     }
     command = [sys.executable, "-m", "locust", "-f", "bench/learners.py", "--headless", "--host", stack.base_url]
-    command += ["--users", str(users), "--spawn-rate", str(max(users // 5, 1)), "--run-time", f"{seconds}s"]
+    command += ["--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{seconds}s"]
     command += ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5"]
     generator = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     psutil.cpu_percent()
@@ -158,9 +158,12 @@ def main() -> int:
         stack.start_web(workers=options.web_workers)
         stack.start_task_workers(2)
         print(f"gunicorn with {options.web_workers} workers, 2 task workers, {learners} learners; {seconds} s per run")
+        closed = min(options.closed_loop_learners, learners)
         results = [
-            run_locust(stack, plan, "realistic mix", learners, "1-3", seconds),
-            run_locust(stack, plan, "closed loop", min(options.closed_loop_learners, learners), "0", seconds),
+            # Staff arrive over the first half of the run rather than all in one second: each log-in costs
+            # a password hash (PBKDF2, deliberately slow).
+            run_locust(stack, plan, "realistic mix", learners, "1-3", seconds, spawn_rate=learners / (seconds / 2)),
+            run_locust(stack, plan, "closed loop", closed, "0", seconds, spawn_rate=closed),
         ]
     for result in results:
         report(result)

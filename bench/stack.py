@@ -190,7 +190,15 @@ class Stack:
         port = free_port()
         self.start(
             "web",
-            [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+            [
+                str(BIN / "gunicorn"),
+                "config.wsgi",
+                "--preload",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+            ],
         )
         self.base_url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
