@@ -1,7 +1,8 @@
 """Load on the production set-up: learners against gunicorn on PostgreSQL, with task workers running.
 
-    python bench/load.py            # 60 s per run
-    python bench/load.py --small    # 5 s per run: the size `make test` runs
+    python bench/load.py                 # 60 s per run
+    python bench/load.py --small         # 5 s per run: the size `make test` runs
+    python bench/load.py --priority 10   # on a machine busy with other work (root only)
 
 Starts a throwaway deployment on loopback (bench/stack.py: PostgreSQL, gunicorn, two task workers;
 setting it up takes about a minute), builds two courses of three lessons and 50 learners assigned to
