@@ -6,8 +6,9 @@ PORT ?= 8000
 
 # Libraries WeasyPrint needs, the fonts certificates fall back on, and gettext for the locale files.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core gettext
-# What the test suite needs besides: Debian's Chromium for the browser tests, PostgreSQL.
-TEST_SYSTEM_PACKAGES := chromium postgresql
+# What the test suite needs besides: Debian's Chromium for the browser tests, PostgreSQL, poppler-utils
+# (pdftotext and pdftoppm read the certificates in tests).
+TEST_SYSTEM_PACKAGES := chromium postgresql poppler-utils
 
 .PHONY: demo test check pytest pytest-postgres pytest-slow pytest-package bench clean
 
@@ -43,6 +44,7 @@ pytest-package:
 
 bench:
 	$(PY) bench/pages.py --small
+	$(PY) bench/certificates.py --small
 	$(PY) bench/load.py --small
 
 $(VENV)/.created:

@@ -23,6 +23,16 @@ def local_digits(value) -> str:
     return text.translate(str.maketrans("0123456789", digits)) if digits else text
 
 
+def local_signed(value: int) -> str:
+    """A whole number that may be negative, its minus sign kept before the digits in right-to-left text.
+
+    A minus sign is a weak character in the Unicode bidirectional algorithm: in a right-to-left
+    line it lands after the digits ("۱-"). A left-to-right mark before it keeps "-۱" together.
+    """
+    digits = local_digits(abs(value))
+    return f"\u200e\u2212{digits}" if value < 0 else digits
+
+
 def local_number(value: int) -> str:
     """A whole number with thousands grouped, in the active language's digits: 2,000,000 or ۲٬۰۰۰٬۰۰۰."""
     separator = THOUSANDS_SEPARATORS.get(get_language())

@@ -12,9 +12,11 @@ def apply_rules_to_staff_member(sender, instance: StaffProfile, raw: bool = Fals
         apply_assignment_rules(user_ids=[instance.user_id])
 
 
-def apply_rules_to_account(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+def apply_rules_to_account(sender, instance, created: bool, raw: bool = False, update_fields=None, **kwargs) -> None:
     """An account activated or deactivated is enrolled or released at once, if it has a staff profile."""
-    if not raw and not created and StaffProfile.objects.filter(user=instance).exists():
+    if raw or created or (update_fields is not None and "is_active" not in update_fields):
+        return  # a login saves last_login alone
+    if StaffProfile.objects.filter(user=instance).exists():
         apply_assignment_rules(user_ids=[instance.pk])
 
 

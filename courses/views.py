@@ -1,12 +1,16 @@
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import translate_url
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from courses.forms import LoginForm
 from courses.models import Enrollment, Status, localize_courses, rule_progress
 
 #: The dashboard's sections, in order: what to do first comes first.
@@ -43,6 +47,7 @@ class LoginView(auth_views.LoginView):
     """Django's login, sending staff on to their preferred language."""
 
     template_name = "courses/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_success_url(self) -> str:
@@ -51,3 +56,18 @@ class LoginView(auth_views.LoginView):
         if profile and profile.preferred_language:
             return translate_url(url, profile.preferred_language)
         return url
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, saying on the next page that it is done."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        # Logging out empties the session; the message goes in a cookie (Django's default storage).
+        messages.success(request, gettext("You have logged out."))
+        return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers and feed readers ask for whatever the page names: the site's icon."""
+    return HttpResponsePermanentRedirect(static("courses/favicon.ico"))

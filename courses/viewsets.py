@@ -11,7 +11,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, LiveStatusTagColumn, Upd
 from wagtail.admin.views.generic import models as model_views
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.widgets import AdminDateInput, HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.admin_display import ReadableIndexView, ReadableValuesMixin
@@ -33,6 +35,7 @@ from courses.models import (
     ReflectionActivity,
     StaffProfile,
 )
+from courses.staff_import_views import StaffImportView
 
 ACTIVITY_MENU_HOOK = "register_training_activities_menu_item"
 TRAINING_MENU_HOOK = "register_training_menu_item"
@@ -173,8 +176,17 @@ class StaffProfileForm(WagtailAdminModelForm):
 
 
 class StaffProfileIndexView(ReadableIndexView):
+    import_url_name = None
+
     def get_base_queryset(self):
         return StaffProfile.objects.select_related("user", "manager")
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.user_has_permission("add"):
+            buttons.append(HeaderButton(_("Import staff"), url=reverse(self.import_url_name), icon_name="upload"))
+        return buttons
 
 
 class StaffHistoryView(model_views.InspectView):
@@ -210,6 +222,16 @@ class StaffProfileViewSet(ReadableValuesMixin, ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return StaffProfileForm
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(import_url_name=self.get_url_name("import"), **kwargs)
+
+    @property
+    def import_view(self):
+        return self.construct_view(StaffImportView, import_url_name=self.get_url_name("import"))
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("import/", self.import_view, name="import")]
 
 
 class AssignmentRuleViewSet(ModelViewSet):

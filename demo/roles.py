@@ -14,11 +14,15 @@ TRAINER_RECORD_PERMISSIONS = [
     "change_enrollment",
     "view_enrollment",
     "view_staffprofile",
+    "add_staffprofile",
     "add_learningpath",
     "change_learningpath",
     "view_learningpath",
 ]
 MANAGER_PERMISSIONS = ["view_enrollment", "view_staffprofile", "view_learningpath"]
+#: Certificates: trainers keep the register, revoke and re-issue; managers see their team's.
+TRAINER_CERTIFICATE_PERMISSIONS = ["view_certificate", "revoke_certificate", "reissue_certificate"]
+MANAGER_CERTIFICATE_PERMISSIONS = ["view_certificate"]
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 
 
@@ -33,6 +37,9 @@ def set_up_groups() -> dict[str, Group]:
     managers.permissions.add(
         admin_access,
         *Permission.objects.filter(content_type__app_label="courses", codename__in=MANAGER_PERMISSIONS),
+        *Permission.objects.filter(
+            content_type__app_label="certificates", codename__in=MANAGER_CERTIFICATE_PERMISSIONS
+        ),
     )
 
     page_permissions = Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS)
@@ -54,13 +61,15 @@ def set_up_groups() -> dict[str, Group]:
 
 def trainer_model_permissions():
     """Everything trainers author: the training apps' snippets and settings, paths and enrolments."""
-    training_apps = {"courses", *(module.label for module in training_modules())}
+    training_apps = {"courses", "certificates", *(module.label for module in training_modules())}
     authored = [
         model for model in [*get_snippet_models(), *settings_registry] if model._meta.app_label in training_apps
     ]
     by_model = Q()
     for model in authored:
         by_model |= Q(content_type__app_label=model._meta.app_label, content_type__model=model._meta.model_name)
-    records = Q(content_type__app_label="courses", codename__in=TRAINER_RECORD_PERMISSIONS)
+    records = Q(content_type__app_label="courses", codename__in=TRAINER_RECORD_PERMISSIONS) | Q(
+        content_type__app_label="certificates", codename__in=TRAINER_CERTIFICATE_PERMISSIONS
+    )
     translation = Q(content_type__app_label="simple_translation", codename="submit_translation")
     return Permission.objects.filter(by_model | records | translation)

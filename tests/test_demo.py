@@ -2,6 +2,7 @@
 
 import datetime
 import html
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -94,6 +95,22 @@ def test_demo_accounts_log_in(client, demo):
     assert trainer.status_code == 302
     client.force_login(User.objects.get(username="trainer"))
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_home_page_bears_the_name_the_header_gives_the_site(client, demo):
+    persian = client.get("/fa/").text
+    brand = re.search(r'<a class="brand"[^>]*>([^<]+)</a>', persian).group(1)
+    title = TrainingIndexPage.objects.get(locale__language_code="fa").title
+    assert title == brand == "آموزش خدمت به مشتری"
+
+
+def test_the_home_page_asks_to_log_in_only_visitors_who_are_not(client, demo):
+    assert "Log in to see your training" in client.get("/").text
+    client.login(username="learner", password="learner")
+    for url in ("/", "/fa/"):
+        page = client.get(url).text
+        assert "Log in to see your training" not in page
+        assert "برای دیدن آموزش‌های خود وارد شوید" not in page
 
 
 def test_the_veteran_tests_out_of_part_of_a_refresher_and_completes_the_rest(demo, client):

@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "modules.active_listening",
     "modules.angry_customer",
     "modules.empowerment",
+    "certificates",
     "courses",
     "polymorphic",
     "django_tasks_db",
@@ -135,4 +136,8 @@ WAGTAIL_SITE_NAME = "Service Training"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
+# Documents, and the recordings of listening exercises (modules.active_listening.blocks).
+WAGTAILDOCS_EXTENSIONS = [
+    *["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"],
+    *["m4a", "mp3", "oga", "ogg", "opus", "wav", "mp4", "webm"],
+]

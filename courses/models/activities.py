@@ -267,9 +267,30 @@ class ChoiceQuestion:
     def is_right(self, chosen: list[str]) -> bool:
         return set(chosen) == self.correct_ids
 
-    def notes(self, chosen: list[str]) -> list[str]:
-        """The feedback of the chosen choices, each once."""
-        return list(dict.fromkeys(c.feedback for c in self.choices if c.id in chosen and c.feedback))
+    def marks(self, chosen: list[str]) -> dict[str, str]:
+        """What to say of each choice that matters to ``chosen``, by choice id: ``"right"`` (chosen and
+        correct), ``"wrong"`` (chosen, not correct) or ``"missed"`` (correct, not chosen)."""
+        marks = {}
+        for choice in self.choices:
+            if choice.id in chosen:
+                marks[choice.id] = "right" if choice.correct else "wrong"
+            elif choice.correct:
+                marks[choice.id] = "missed"
+        return marks
+
+    def marked_choices(self, marks: dict[str, str]) -> list[dict[str, Any]]:
+        """The choices ``marks`` names, in the question's order, each with its mark and its feedback.
+
+        A feedback text several choices share (a true/false statement's) is given once.
+        """
+        items, given = [], set()
+        for choice in self.choices:
+            if choice.id not in marks:
+                continue
+            feedback = choice.feedback if choice.feedback not in given else ""
+            given.add(choice.feedback)
+            items.append({"choice": choice, "mark": marks[choice.id], "feedback": feedback})
+        return items
 
 
 def clean_choices(data: QueryDict, questions: list[ChoiceQuestion]) -> dict[str, list[str]]:
@@ -306,29 +327,56 @@ class ChoiceQuestionsMixin:
         return clean_choices(data, self.question_list)
 
     def question_rows(self, state: ActivityState) -> dict[str, dict[str, Any]]:
-        """Each question with what to show as chosen (a refused submission's data, else the latest
-        attempt's answers), its error and its feedback; keyed by field name."""
+        """Each question with what to show as chosen, its error and its feedback; keyed by field name.
+
+        Only a refused submission fills the form again: a new attempt starts blank, so that no
+        answer of the last one is sent again unnoticed. The last attempt shows in the feedback,
+        choice by choice, in the language of the page.
+        """
         attempt = state.latest_attempt if state.submitted is None else None
-        answers = attempt.answers if attempt else {}
-        feedback = attempt.feedback if attempt else {}
+        verdicts = self.verdicts_of(attempt) if attempt else {}
         rows = {}
         for question in self.question_list:
             name = question.field_name
-            chosen = state.submitted.getlist(name) if state.submitted is not None else answers.get(name, ())
+            verdict = verdicts.get(name)
+            feedback = None
+            if verdict is not None:
+                marks = verdict.get("marks", {})
+                feedback = {"correct": verdict["correct"], "choices": question.marked_choices(marks)}
             rows[name] = {
                 "question": question,
-                "chosen": set(chosen),
+                "chosen": set(state.submitted.getlist(name)) if state.submitted is not None else set(),
                 "error": state.field_error(name),
-                "feedback": feedback.get(name),
+                "feedback": feedback,
             }
         return rows
 
+    def verdicts_of(self, attempt: Attempt) -> dict[str, dict[str, Any]]:
+        """``attempt``'s verdict on each question, keyed by this activity's field names and choice ids.
+
+        An attempt made in another language was graded on that translation, whose blocks may have
+        other ids (content files install each language on its own): its questions and choices are
+        then matched to these by position.
+        """
+        if attempt.activity_id == self.pk:
+            return attempt.feedback
+        graded = type(self).objects.get(pk=attempt.activity_id)
+        verdicts = {}
+        for theirs, ours in zip(graded.question_list, self.question_list, strict=False):
+            verdict = attempt.feedback.get(theirs.field_name)
+            if verdict is None:
+                continue
+            choice_ids = {their.id: our.id for their, our in zip(theirs.choices, ours.choices, strict=False)}
+            marks = {choice_ids[id_]: mark for id_, mark in verdict.get("marks", {}).items() if id_ in choice_ids}
+            verdicts[ours.field_name] = {**verdict, "marks": marks}
+        return verdicts
+
     def grade_each_question(self, answers: dict[str, list[str]], pass_mark: int) -> Grade:
-        """One point per question answered exactly right; the chosen choices' feedback as notes."""
+        """One point per question answered exactly right; each choice marked right, wrong or missed."""
         feedback = {
             question.field_name: {
                 "correct": question.is_right(answers[question.field_name]),
-                "notes": question.notes(answers[question.field_name]),
+                "marks": question.marks(answers[question.field_name]),
             }
             for question in self.question_list
         }

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -172,11 +172,8 @@ class EnrollmentQuerySet(models.QuerySet):
                     When(status__in=[Status.NOT_STARTED, Status.IN_PROGRESS, Status.OVERDUE], then=F("cycle_due_on")),
                     When(status__in=[Status.VALID, Status.REFRESHER_DUE], then=F("valid_until")),
                     When(status=Status.IN_GRACE, then=F("grace_until")),
-                    # Cast: PostgreSQL's date + interval is a timestamp, which would make every branch one.
-                    When(
-                        status=Status.EXPIRED,
-                        then=Cast(F("grace_until") + datetime.timedelta(days=1), models.DateField()),
-                    ),
+                    # A date plus a day is a timestamp on PostgreSQL: cast it back to a date.
+                    When(status=Status.EXPIRED, then=Cast(F("grace_until") + datetime.timedelta(days=1), DateField())),
                     output_field=models.DateField(),
                 ),
                 is_compliant=Case(

@@ -12,17 +12,25 @@ from wagtail.models import Page
 
 from courses import formatting
 from courses.models import TrainingIndexPage
+from courses.next_steps import NextSteps, next_steps
 
 register = template.Library()
 
 register.filter("local_digits", formatting.local_digits)
 register.filter("local_number", formatting.local_number)
+register.filter("local_signed", formatting.local_signed)
 register.filter("training_date", formatting.local_date)
 
 
 @register.simple_tag(takes_context=True)
 def render_activity(context, state) -> str:
     return state.activity.render(context["request"], state)
+
+
+@register.simple_tag(takes_context=True)
+def learner_next_steps(context) -> NextSteps:
+    """Where the learner left off and what is due next (see ``courses.next_steps``)."""
+    return next_steps(context["request"].user)
 
 
 @register.simple_tag

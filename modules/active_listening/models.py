@@ -10,7 +10,7 @@ from wagtail.fields import StreamField
 from courses.blocks import stream_from_content
 from courses.models import Activity, Grade
 from courses.models.activities import Choice, ChoiceQuestion, ChoiceQuestionsMixin
-from modules.active_listening.blocks import MomentBlock
+from modules.active_listening.blocks import MomentBlock, clip_kind
 
 
 class ListeningActivity(ChoiceQuestionsMixin, Activity):
@@ -54,7 +54,15 @@ class ListeningActivity(ChoiceQuestionsMixin, Activity):
                     for item in value["paraphrases"].bound_blocks
                 ],
             )
-            moments.append({"customer_says": value["customer_says"], "questions": [feeling, paraphrase]})
+            moments.append(
+                {
+                    "customer_says": value["customer_says"],
+                    "clip": value["clip"],
+                    "clip_kind": clip_kind(value["clip"]) if value["clip"] else None,
+                    "transcript": value["transcript"],
+                    "questions": [feeling, paraphrase],
+                }
+            )
         return moments
 
     @property
@@ -65,10 +73,7 @@ class ListeningActivity(ChoiceQuestionsMixin, Activity):
         context = super().get_context(request, state)
         rows = self.question_rows(state)
         context["moments"] = [
-            {
-                "customer_says": moment["customer_says"],
-                "questions": [rows[question.field_name] for question in moment["questions"]],
-            }
+            {**moment, "questions": [rows[question.field_name] for question in moment["questions"]]}
             for moment in self.moment_list
         ]
         return context

@@ -162,6 +162,15 @@ class EmpowermentActivity(ChoiceQuestionsMixin, Activity):
     def question_list(self) -> list[ChoiceQuestion]:
         return [question for case in self.case_list for question in case["questions"]]
 
+    def clean_answers(self, data) -> dict[str, list[str]]:
+        """What to pass on is asked only when escalating: with a decision to resolve, it is dropped."""
+        answers = super().clean_answers(data)
+        for case in self.case_list:
+            decision_q, _offer_q, details_q = case["questions"]
+            if answers[decision_q.field_name] == ["resolve"]:
+                answers[details_q.field_name] = []
+        return answers
+
     @classmethod
     def load_learner_state(cls, states, visit) -> None:
         matrix = EmpowermentMatrix.current()
@@ -188,7 +197,9 @@ class EmpowermentActivity(ChoiceQuestionsMixin, Activity):
                     "action": dict(ACTIONS)[case["value"]["action"]],
                     "unit": matrix.unit_for(case["value"]["action"]),
                     "verdict": verdict,
-                    "questions": [rows[question.field_name] for question in case["questions"]],
+                    "decision": rows[case["questions"][0].field_name],
+                    "offer": rows[case["questions"][1].field_name],
+                    "details": rows[case["questions"][2].field_name],
                 }
             )
         return context

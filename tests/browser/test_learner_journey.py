@@ -47,6 +47,6 @@ def test_a_new_hire_completes_a_course(page, live_server, site):
     expect(page.get_by_text("Lesson complete")).to_be_visible()
 
     page.goto(live_server.url + "/my-training/")
-    completed = page.locator("section", has=page.get_by_role("heading", name="Completed"))
+    completed = page.locator("section", has=page.get_by_role("heading", name="Valid"))
     expect(completed.get_by_role("link", name="Listening basics")).to_be_visible()
     assert CourseCompletion.objects.filter(enrollment__course=course).count() == 1

@@ -39,5 +39,6 @@ def test_the_angry_customers_course_in_persian(page, live_server, site):
                 expect(section.get_by_role("button", name="تمرین دوباره")).to_be_visible()
 
     page.goto(live_server.url + "/fa/my-training/")
-    expect(page.get_by_role("heading", name="تکمیل‌شده")).to_be_visible()
+    expect(page.get_by_role("heading", name="معتبر")).to_be_visible()
+    expect(page.get_by_text("منقضی نمی‌شود")).to_be_visible()
     assert CourseCompletion.objects.filter(enrollment__user__username="leila").count() == 1

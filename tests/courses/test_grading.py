@@ -14,13 +14,41 @@ def test_all_right_scores_100_and_passes(quiz):
     assert all(item["correct"] for item in grade.feedback.values())
 
 
-def test_all_wrong_scores_0_with_the_chosen_answers_feedback(quiz):
+def test_all_wrong_scores_0_and_marks_the_wrong_choice_and_the_missed_one(quiz):
     answers = quiz.clean_submission(query_dict(quiz_answers(quiz, correct=False)))
     grade = quiz.grade(answers, pass_mark=80)
 
     assert (grade.score, grade.passed) == (0, False)
-    first = quiz.question_list[0]
-    assert grade.feedback[first.field_name] == {"correct": False, "notes": ["Policy first sounds like a wall."]}
+    right, policy, _colleague = quiz.question_list[0].choices
+    assert grade.feedback[quiz.question_list[0].field_name] == {
+        "correct": False,
+        "marks": {right.id: "missed", policy.id: "wrong"},
+    }
+
+
+def test_a_multiple_choice_answer_is_marked_choice_by_choice(quiz):
+    question = quiz.question_list[1]
+    paraphrasing, typing, asking = question.choices
+    answers = {**quiz_answers(quiz), question.field_name: [paraphrasing.id, typing.id]}
+    grade = quiz.grade(quiz.clean_submission(query_dict(answers)), pass_mark=80)
+
+    marks = grade.feedback[question.field_name]["marks"]
+    assert marks == {paraphrasing.id: "right", typing.id: "wrong", asking.id: "missed"}
+    items = question.marked_choices(marks)
+    assert [(item["choice"].text, item["mark"], item["feedback"]) for item in items] == [
+        ("Paraphrasing what they said", "right", ""),
+        ("Typing while they talk", "wrong", "They can hear the keys."),
+        ("Asking an open question", "missed", ""),
+    ]
+
+
+def test_a_feedback_shared_by_true_and_false_is_given_once(quiz):
+    question = quiz.question_list[2]
+    items = question.marked_choices(question.marks(["true"]))
+    assert [(item["choice"].id, item["mark"], item["feedback"]) for item in items] == [
+        ("true", "wrong", "Only about 4% do."),
+        ("false", "missed", ""),
+    ]
 
 
 def test_the_pass_mark_decides(quiz):

@@ -172,3 +172,11 @@ def test_a_case_needs_an_offer_for_each_decision():
     block = CaseBlock()
     with pytest.raises(StructBlockValidationError):
         block.clean(block.to_python(data))
+
+
+def test_what_to_pass_on_is_dropped_when_the_learner_resolves(cases):
+    first, second = cases.case_list
+    answers = cases.clean_submission(answer(cases, ("resolve", 0, [0, 1]), ("escalate", 1, [0])))
+
+    assert answers[first["questions"][2].field_name] == []
+    assert answers[second["questions"][2].field_name] == [second["questions"][2].choices[0].id]

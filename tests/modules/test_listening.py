@@ -1,9 +1,13 @@
 """Listening exercises: the feeling behind the words, and the paraphrase that shows it was heard."""
 
 import pytest
+from django.core.files.base import ContentFile
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents.models import Document
 
 from courses.models import SubmissionError
 from courses.testing import query_dict
+from modules.active_listening.blocks import MomentBlock
 from modules.active_listening.models import ListeningActivity
 
 
@@ -47,7 +51,9 @@ def test_each_part_counts_half(exercise):
     grade = exercise.grade(exercise.clean_submission(answers(exercise, 0, 1)), pass_mark=80)
     paraphrase_q = exercise.question_list[1]
     assert (grade.score, grade.passed) == (50, False)
-    assert grade.feedback[paraphrase_q.field_name] == {"correct": False, "notes": ["Skips the feeling."]}
+    best, chosen = paraphrase_q.choices
+    marks = {chosen.id: "wrong", best.id: "missed"}
+    assert grade.feedback[paraphrase_q.field_name] == {"correct": False, "marks": marks}
 
 
 def test_a_paraphrase_offered_as_a_feeling_is_refused(exercise):
@@ -58,3 +64,29 @@ def test_a_paraphrase_offered_as_a_feeling_is_refused(exercise):
     with pytest.raises(SubmissionError) as refused:
         exercise.clean_submission(data)
     assert feeling_q.field_name in refused.value.errors
+
+
+@pytest.mark.parametrize(
+    ("file_name", "transcript", "error"),
+    [("notes.txt", "Nobody calls back.", "clip"), ("moment.mp3", "", "transcript")],
+    ids=["not-a-recording", "no-transcript"],
+)
+def test_a_recording_must_be_playable_and_transcribed(db, settings, tmp_path, file_name, transcript, error):
+    settings.MEDIA_ROOT = tmp_path
+    clip = Document.objects.create(title="Clip", file=ContentFile(b"...", name=file_name))
+    block = MomentBlock()
+    value = block.to_python(
+        {
+            "customer_says": "Nobody calls back.",
+            "clip": clip.pk,
+            "transcript": transcript,
+            "feelings": [{"text": "Ignored", "correct": True}, {"text": "Curious", "correct": False}],
+            "paraphrases": [
+                {"text": "You were left waiting.", "correct": True, "feedback": "Heard."},
+                {"text": "Please hold.", "correct": False, "feedback": "No."},
+            ],
+        }
+    )
+    with pytest.raises(StructBlockValidationError) as refused:
+        block.clean(value)
+    assert set(refused.value.block_errors) == {error}

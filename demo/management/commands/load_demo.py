@@ -3,8 +3,11 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.models import Locale, Page, Site
 
+from certificates.models import CertificateTemplate
 from courses.content import content_key
 from courses.models import (
     CoursePage,
@@ -15,10 +18,17 @@ from demo.roles import set_up_groups
 
 INTRO = {
     "en": "<p>Short, practical courses for everyone who serves customers: empathy, active listening, "
-    "handling angry customers and acting within your authority. Log in to see your training.</p>",
+    "handling angry customers and acting within your authority.</p>",
     "fa": "<p>دوره‌های کوتاه و کاربردی برای همهٔ کسانی که به مشتری خدمت می‌کنند: همدلی، گوش‌دادن فعال، "
-    "برخورد با مشتری خشمگین و تصمیم‌گیری در حدود اختیارات. برای دیدن آموزش‌های خود وارد شوید.</p>",
+    "برخورد با مشتری خشمگین و تصمیم‌گیری در حدود اختیارات.</p>",
 }
+
+
+def site_name(language_code: str) -> str:
+    """The site's name in a language, as every page's header gives it: the home page's title."""
+    with translation.override(language_code):
+        return gettext("Service training")
+
 
 ACCOUNTS = [
     # username, name, group, description
@@ -50,6 +60,9 @@ class Command(BaseCommand):
             call_command("load_training_modules", stdout=self.stdout)
             groups = set_up_groups()
             created = self.set_up_accounts(groups)
+            self.set_up_certificate_templates()
+        # Past completions get their certificates: created pending here, rendered by the task worker.
+        call_command("issue_certificates", stdout=self.stdout)
         self.stdout.write("\nDemo accounts (the password is the username):")
         for username, _name, _group, description in ACCOUNTS:
             note = "" if username in created else " (already there)"
@@ -68,7 +81,7 @@ class Command(BaseCommand):
         welcome = site.root_page
         default = Locale.get_default()
         home = TrainingIndexPage(
-            title="Service training",
+            title=site_name(default.language_code),
             slug="training",
             intro=INTRO[default.language_code],
             translation_key=content_key("index"),
@@ -82,11 +95,21 @@ class Command(BaseCommand):
             welcome.delete()
         for locale in Locale.objects.exclude(pk=default.pk):
             translation = home.copy_for_translation(locale)
-            translation.title = translation.draft_title = (
-                "آموزش خدمات مشتری" if locale.language_code == "fa" else home.title
-            )
+            translation.title = translation.draft_title = site_name(locale.language_code)
             translation.intro = INTRO.get(locale.language_code, home.intro)
             translation.save_revision().publish()
+
+    def set_up_certificate_templates(self) -> None:
+        """One certificate design per language, for trainers to edit."""
+        for language in (CertificateTemplate.Language.PERSIAN, CertificateTemplate.Language.ENGLISH):
+            if CertificateTemplate.objects.filter(language=language).exists():
+                continue
+            template = CertificateTemplate.built_in(language)
+            template.name = {"fa": "گواهی پایان دوره", "en": "Certificate of completion"}[language]
+            template.signatory_name = {"fa": "ترانه مرادی", "en": "Taraneh Moradi"}[language]
+            template.signatory_title = {"fa": "مسئول آموزش", "en": "Head of training"}[language]
+            template.save()
+            template.save_revision(log_action=False)
 
     def set_up_accounts(self, groups: dict[str, Group]) -> set[str]:
         created = set()

@@ -1,0 +1,72 @@
+from django.contrib.auth.models import Permission
+from django.template.loader import render_to_string
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+
+from certificates import admin_urls
+from certificates.admin_views import permission_policy
+from certificates.models import Certificate
+from certificates.viewsets import CertificateTemplateViewSet
+from courses.viewsets import TRAINING_MENU_HOOK
+
+register_snippet(CertificateTemplateViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_certificate_admin_urls():
+    return [path("certificates/", include(admin_urls, namespace="certificates_admin"))]
+
+
+class RegisterMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permission_policy.user_has_permission(request.user, "view")
+
+
+@hooks.register(TRAINING_MENU_HOOK)
+def register_certificate_register_menu_item():
+    return RegisterMenuItem(
+        _("Certificate register"), reverse("certificates_admin:register"), icon_name="doc-full", order=130
+    )
+
+
+@hooks.register("register_permissions")
+def register_certificate_permissions():
+    """Viewing the register, revoking and re-issuing, assignable to groups in the admin."""
+    return Permission.objects.filter(
+        content_type__app_label="certificates",
+        codename__in=["view_certificate", "revoke_certificate", "reissue_certificate"],
+    )
+
+
+@hooks.register("training_dashboard_panels")
+def dashboard_certificates(context) -> str:
+    """The learner's certificates, current and past, with their status, on the dashboard."""
+    request = context["request"]
+    certificates = Certificate.objects.held_by(request.user).issued().with_status().order_by("-issued_at")
+    if not certificates:
+        return ""
+    return render_to_string(
+        "certificates/panels/certificates.html",
+        {"certificates": certificates, "heading": _("My certificates")},
+        request=request,
+    )
+
+
+@hooks.register("training_course_panels")
+def course_certificates(context) -> str:
+    """The certificates of this course's enrolment, on the course page."""
+    enrollment = context.get("enrollment")
+    if enrollment is None:
+        return ""
+    certificates = Certificate.objects.filter(completion__enrollment=enrollment).issued().with_status()
+    certificates = certificates.order_by("-issued_at")
+    if not certificates:
+        return ""
+    return render_to_string(
+        "certificates/panels/certificates.html",
+        {"certificates": certificates, "heading": _("Your certificates for this course")},
+        request=context["request"],
+    )
