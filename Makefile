@@ -45,6 +45,9 @@ pytest-package:
 bench:
 	$(PY) bench/pages.py --small
 	$(PY) bench/certificates.py --small
+	$(PY) bench/sweep.py --small
+	scripts/with-postgres $(PY) bench/sweep.py --small
+	$(PY) bench/reminders.py --small
 	$(PY) bench/load.py --small
 
 $(VENV)/.created:

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("courses.auth_urls")),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
+    path("reminders/", include("reminders.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -17,13 +17,15 @@ Contract:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import batched
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from courses.models import AssignmentRule, Cycle, Enrollment
+from courses.models import AssignmentRule, CoursePage, Cycle, Enrollment
 
 #: Rows written per statement, to keep memory and statement size bounded.
 BATCH_SIZE = 2000
@@ -44,37 +46,83 @@ def apply_assignment_rules(
     report = AssignmentReport()
     rules = list(AssignmentRule.objects.active().prefetch_related("courses__course"))
     user_ids = None if user_ids is None else list(user_ids)
-    audiences: dict[int, Q] = {}
+    audiences: dict[int, Q] = {}  # course id: whom its rules apply to, as a condition on accounts
+    givers: dict[int, set[int]] = {}  # course id: the ids of the rules that give it
     # For each course, each newcomer's earliest due date among the rules that give it, and that rule.
     newcomers: dict[int, dict[int, tuple[datetime.date, AssignmentRule]]] = {}
     for rule in rules:
         profiles = rule.audience_profiles()
         if user_ids is not None:
             profiles = profiles.filter(user_id__in=user_ids)
-        for step in rule.courses.all():
+        steps = list(rule.courses.all())
+        for step in steps:
             course_id = step.course.canonical_id
-            audiences[course_id] = audiences.get(course_id, Q()) | Q(user__in=rule.audience_profiles().values("user"))
-            waiting = newcomers.setdefault(course_id, {})
-            for user_id, hire_date in profiles.exclude(user__enrollments__course_id=course_id).values_list(
-                "user_id", "hire_date"
-            ):
-                due = _first_due_date(rule, step.due_after_days, hire_date, today)
-                if user_id not in waiting or due < waiting[user_id][0]:
-                    waiting[user_id] = (due, rule)
+            # EXISTS rather than IN, so that PostgreSQL sees how few accounts fall outside an audience.
+            in_audience = Q(Exists(rule.audience_profiles().filter(user=OuterRef("pk"))))
+            audiences[course_id] = audiences.get(course_id, Q()) | in_audience
+            givers.setdefault(course_id, set()).add(rule.pk)
+        for lacking in batched(_lacking_some(profiles, {step.course.canonical_id for step in steps}), BATCH_SIZE):
+            held = set(
+                Enrollment.objects.filter(user_id__in=[user_id for user_id, _ in lacking]).values_list(
+                    "user_id", "course_id"
+                )
+            )
+            for step in steps:
+                course_id = step.course.canonical_id
+                waiting = newcomers.setdefault(course_id, {})
+                for user_id, hire_date in lacking:
+                    if (user_id, course_id) in held:
+                        continue
+                    due = _first_due_date(rule, step.due_after_days, hire_date, today)
+                    if user_id not in waiting or due < waiting[user_id][0]:
+                        waiting[user_id] = (due, rule)
     for course_id, waiting in newcomers.items():
         report.enrolled += _enrol(course_id, waiting, today)
     automatic = Enrollment.objects.filter(source=Enrollment.Source.AUTOMATIC)
     if user_ids is not None:
         automatic = automatic.filter(user_id__in=user_ids)
-    for course_id in set(automatic.values_list("course_id", flat=True).distinct()) | set(audiences):
-        in_audience = audiences.get(course_id)
-        enrollments = automatic.filter(course_id=course_id)
+    # Courses given by the same rules have the same audience: release them, and require them again, in one
+    # statement each, so that the statements grow with the audiences rather than the courses.
+    courses_by_givers: dict[frozenset[int], list[int]] = {}
+    # Each course asked whether it has any automatic enrolment: an index lookup each, not a pass over them all.
+    enrolled_by_rules = CoursePage.objects.filter(Exists(automatic.filter(course=OuterRef("pk"))))
+    for course_id in set(enrolled_by_rules.values_list("pk", flat=True)) | set(audiences):
+        courses_by_givers.setdefault(frozenset(givers.get(course_id, ())), []).append(course_id)
+    accounts = get_user_model().objects.all()
+    for course_ids in courses_by_givers.values():
+        in_audience = audiences.get(course_ids[0])
+        enrollments = automatic.filter(course_id__in=course_ids)
         still_required = enrollments.filter(released_on__isnull=True)
         if in_audience is not None:
-            still_required = still_required.exclude(in_audience)
-            report.required_again += enrollments.filter(in_audience, released_on__isnull=False).update(released_on=None)
+            # Both statements start from the few rows that can change, whatever the number of enrolments: the
+            # accounts outside the audience, and the released enrolments (which an index of their own holds).
+            still_required = still_required.filter(user__in=accounts.exclude(in_audience))
+            released = Enrollment.objects.filter(released_on__isnull=False).values("pk")
+            report.required_again += enrollments.filter(pk__in=released, user__in=accounts.filter(in_audience)).update(
+                released_on=None
+            )
         report.released += still_required.update(released_on=today)
     return report
+
+
+def _lacking_some(profiles: QuerySet, course_ids: set[int]) -> Iterator[tuple[int, datetime.date | None]]:
+    """(user id, hire date) of each of ``profiles`` not enrolled in every one of ``course_ids``.
+
+    One pass over the enrolments in those courses finds who holds them all, rather than one pass per course.
+    """
+    if not course_ids:
+        return iter(())
+    holding_all = (
+        Enrollment.objects.filter(course_id__in=course_ids)
+        .order_by()
+        .values("user_id")
+        .annotate(held=Count("*"))
+        .filter(held=len(course_ids))
+        .values("user_id")
+    )
+    # Unordered: the profiles' default ordering would sort the whole audience for nothing.
+    lacking = profiles.exclude(user_id__in=holding_all).order_by().values_list("user_id", "hire_date")
+    return lacking.iterator(chunk_size=BATCH_SIZE)
 
 
 def _enrol(course_id: int, newcomers: dict[int, tuple[datetime.date, AssignmentRule]], today: datetime.date) -> int:

@@ -56,30 +56,59 @@ def validity_for(enrollment: Enrollment, completed_on: datetime.date) -> Validit
 
 def open_refresher_cycles(today: datetime.date) -> int:
     """Open the next cycle of every enrolment whose refresher window has opened by ``today``; return how many."""
-    enrollment, cycle, completion = Enrollment._meta.db_table, Cycle._meta.db_table, CourseCompletion._meta.db_table
-    due = f"{enrollment}.refresher_opens_on <= %s"
-    batch = f"SELECT id FROM {enrollment} WHERE {due} ORDER BY id LIMIT {BATCH_SIZE}"  # noqa: S608
+    open_batch = _open_batch_postgresql if connection.vendor == "postgresql" else _open_batch
     opened = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {cycle} (enrollment_id, number, is_refresher, opened_on, due_on)"  # noqa: S608
-                f" SELECT {enrollment}.id, {enrollment}.cycle + 1, %s, {enrollment}.refresher_opens_on,"
-                f" {completion}.valid_until"
-                f" FROM {enrollment} JOIN {completion} ON {completion}.enrollment_id = {enrollment}.id"
-                f" AND {completion}.cycle = {enrollment}.cycle"
-                f" WHERE {enrollment}.id IN ({batch})"
-                f" ON CONFLICT DO NOTHING",
-                [True, today],
-            )
-            cursor.execute(
-                f"UPDATE {enrollment} SET cycle = cycle + 1, refresher_opens_on = NULL WHERE id IN ({batch})",  # noqa: S608
-                [today],
-            )
-            moved = cursor.rowcount
+            moved = open_batch(cursor, today)
         opened += moved
         if moved < BATCH_SIZE:
             return opened
+
+
+def _open_batch(cursor, today: datetime.date) -> int:
+    """Open the next cycles of up to ``BATCH_SIZE`` enrolments whose windows have opened; return how many."""
+    enrollment, cycle, completion = Enrollment._meta.db_table, Cycle._meta.db_table, CourseCompletion._meta.db_table
+    due = f"{enrollment}.refresher_opens_on <= %s"
+    batch = f"SELECT id FROM {enrollment} WHERE {due} ORDER BY id LIMIT {BATCH_SIZE}"  # noqa: S608
+    cursor.execute(
+        f"INSERT INTO {cycle} (enrollment_id, number, is_refresher, opened_on, due_on)"  # noqa: S608
+        f" SELECT {enrollment}.id, {enrollment}.cycle + 1, %s, {enrollment}.refresher_opens_on,"
+        f" {completion}.valid_until"
+        f" FROM {enrollment} JOIN {completion} ON {completion}.enrollment_id = {enrollment}.id"
+        f" AND {completion}.cycle = {enrollment}.cycle"
+        f" WHERE {enrollment}.id IN ({batch})"
+        f" ON CONFLICT DO NOTHING",
+        [True, today],
+    )
+    cursor.execute(
+        f"UPDATE {enrollment} SET cycle = cycle + 1, refresher_opens_on = NULL WHERE id IN ({batch})",  # noqa: S608
+        [today],
+    )
+    return cursor.rowcount
+
+
+def _open_batch_postgresql(cursor, today: datetime.date) -> int:
+    """:func:`_open_batch` in one statement: the batch is read once, moved on, and its cycles are inserted from
+    what the update returns. Unordered, so that a long backlog is not sorted again for every batch; sweeps take
+    turns, and learners lock one enrolment at a time, so the order rows are locked in cannot deadlock. The update
+    asks again whether the window is open, so a row another transaction changed meanwhile is judged as it is now.
+    """
+    enrollment, cycle, completion = Enrollment._meta.db_table, Cycle._meta.db_table, CourseCompletion._meta.db_table
+    cursor.execute(
+        f"WITH due AS (SELECT id, refresher_opens_on FROM {enrollment} WHERE refresher_opens_on <= %s"  # noqa: S608
+        f" LIMIT {BATCH_SIZE}),"
+        f" moved AS (UPDATE {enrollment} SET cycle = {enrollment}.cycle + 1, refresher_opens_on = NULL FROM due"
+        f" WHERE {enrollment}.id = due.id AND {enrollment}.refresher_opens_on <= %s"
+        f" RETURNING {enrollment}.id, {enrollment}.cycle, due.refresher_opens_on),"
+        f" opened AS (INSERT INTO {cycle} (enrollment_id, number, is_refresher, opened_on, due_on)"
+        f" SELECT moved.id, moved.cycle, TRUE, moved.refresher_opens_on, {completion}.valid_until FROM moved"
+        f" JOIN {completion} ON {completion}.enrollment_id = moved.id AND {completion}.cycle = moved.cycle - 1"
+        f" ON CONFLICT DO NOTHING)"
+        f" SELECT COUNT(*) FROM moved",
+        [today, today],
+    )
+    return cursor.fetchone()[0]
 
 
 @dataclass

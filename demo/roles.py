@@ -19,6 +19,8 @@ TRAINER_RECORD_PERMISSIONS = [
     "change_learningpath",
     "view_learningpath",
 ]
+# Trainers see the reminders and resend one (the change permission); nobody edits them.
+TRAINER_REMINDER_PERMISSIONS = ["view_reminder", "change_reminder"]
 MANAGER_PERMISSIONS = ["view_enrollment", "view_staffprofile", "view_learningpath"]
 #: Certificates: trainers keep the register, revoke and re-issue; managers see their team's.
 TRAINER_CERTIFICATE_PERMISSIONS = ["view_certificate", "revoke_certificate", "reissue_certificate"]
@@ -61,15 +63,17 @@ def set_up_groups() -> dict[str, Group]:
 
 def trainer_model_permissions():
     """Everything trainers author: the training apps' snippets and settings, paths and enrolments."""
-    training_apps = {"courses", "certificates", *(module.label for module in training_modules())}
+    training_apps = {"courses", "certificates", "reminders", *(module.label for module in training_modules())}
     authored = [
         model for model in [*get_snippet_models(), *settings_registry] if model._meta.app_label in training_apps
     ]
     by_model = Q()
     for model in authored:
         by_model |= Q(content_type__app_label=model._meta.app_label, content_type__model=model._meta.model_name)
-    records = Q(content_type__app_label="courses", codename__in=TRAINER_RECORD_PERMISSIONS) | Q(
-        content_type__app_label="certificates", codename__in=TRAINER_CERTIFICATE_PERMISSIONS
+    records = (
+        Q(content_type__app_label="courses", codename__in=TRAINER_RECORD_PERMISSIONS)
+        | Q(content_type__app_label="certificates", codename__in=TRAINER_CERTIFICATE_PERMISSIONS)
+        | Q(content_type__app_label="reminders", codename__in=TRAINER_REMINDER_PERMISSIONS)
     )
     translation = Q(content_type__app_label="simple_translation", codename="submit_translation")
     return Permission.objects.filter(by_model | records | translation)

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "modules.angry_customer",
     "modules.empowerment",
     "certificates",
+    "reminders",
     "courses",
     "polymorphic",
     "django_tasks_db",

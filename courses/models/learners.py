@@ -226,8 +226,14 @@ class Enrollment(models.Model):
         ASSIGNED = "assigned", _("Assigned by a trainer")
         AUTOMATIC = "automatic", _("Assignment rule")
 
+    # No index of its own: the unique constraint's (user, course) index serves lookups by learner, and every
+    # index is one more write for each enrolment the daily sweep moves on.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("learner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("learner"),
+        db_index=False,
     )
     course = models.ForeignKey(
         CoursePage, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("course")
@@ -272,7 +278,18 @@ class Enrollment(models.Model):
         verbose_name_plural = _("enrolments")
         ordering = ["-enrolled_at"]
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_enrollment_per_course")]
-        indexes = [models.Index(fields=["refresher_opens_on"])]
+        indexes = [
+            # Partial, like the next: only the rows the sweep looks for, so moving an enrolment on writes less.
+            models.Index(
+                fields=["refresher_opens_on"],
+                condition=Q(refresher_opens_on__isnull=False),
+                name="enrollment_agenda_idx",
+            ),
+            # The sweep looks up released enrolments, a few among many, to see whether a rule applies again.
+            models.Index(
+                fields=["released_on"], condition=Q(released_on__isnull=False), name="enrollment_released_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.course}"
@@ -327,8 +344,9 @@ class Cycle(models.Model):
     that completion expires. It requires the course's lessons marked for refreshers.
     """
 
+    # No index of its own: the unique constraint's (enrollment, number) index serves lookups by enrolment.
     enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("enrolment")
+        Enrollment, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("enrolment"), db_index=False
     )
     number = models.PositiveIntegerField(_("number"))
     is_refresher = models.BooleanField(_("refresher"), default=False)

@@ -1,0 +1,161 @@
+"""Queueing reminders after the daily sweep.
+
+Contract: :func:`queue_reminders` writes the reminder rows for ``day``, set-based, one
+``INSERT ... SELECT`` per step of each schedule in use (the default and each course's own):
+
+* Only cycles in progress are reminded of: the enrolment's current cycle, not yet completed, with a due date,
+  of an enrolment the learner must keep valid on ``day`` (``Enrollment.objects.required``: not self-enrolled,
+  not released by its rule, active account). A refresher cycle reminds against its own due date.
+* A step is queued on the first sweep inside its window (see :class:`reminders.schedule.Step`), to the learner,
+  their manager or their manager's manager (active accounts only).
+* Each manager with staff under them gets one digest row per week (the week starts on the digest weekday).
+* The unique constraints on :class:`~reminders.models.Reminder` make every insert skip rows that exist:
+  running it again, or two sweeps at once, queues nothing twice.
+
+Whether a row still applies is checked again when it is sent (``reminders.sending``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import fields as model_fields
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from courses.models import CourseCompletion, Cycle, Enrollment, StaffProfile
+from reminders.conf import get_setting
+from reminders.models import Reminder, ReminderSchedule
+from reminders.schedule import Audience, Kind, Schedule, Step
+
+#: The recipient of each audience, reached from a cycle.
+RECIPIENT = {
+    Audience.LEARNER: "enrollment__user",
+    Audience.MANAGER: "enrollment__user__staff_profile__manager",
+    Audience.MANAGERS_MANAGER: "enrollment__user__staff_profile__manager__staff_profile__manager",
+}
+
+
+@dataclass
+class QueueReport:
+    day: datetime.date
+    reminders: int = 0
+    digests: int = 0
+
+
+def queue_reminders(day: datetime.date) -> QueueReport:
+    """Queue the reminders and digests due on ``day``; return how many rows were new."""
+    report = QueueReport(day)
+    now = timezone.now()
+    overrides = {row.course_id: row.schedule() for row in ReminderSchedule.objects.all()}
+    cycles = cycles_in_progress(day)
+    with transaction.atomic():
+        default = Schedule.from_setting(get_setting("REMINDER_SCHEDULE"))
+        groups = [(default, cycles.exclude(enrollment__course_id__in=list(overrides)))]
+        groups += [
+            (schedule, cycles.filter(enrollment__course_id=course_id)) for course_id, schedule in overrides.items()
+        ]
+        for schedule, group in groups:
+            for step in schedule.steps():
+                report.reminders += _insert(_rows_for_step(group, step, day, now))
+        # Once a week's digests are queued, a later sweep that week has none to add (a manager new that week
+        # gets theirs the next).
+        if not Reminder.objects.filter(cycle=None, step=digest_step(day)).exists():
+            report.digests = _insert(_digest_rows(day, now))
+    return report
+
+
+def cycles_in_progress(day: datetime.date) -> QuerySet[Cycle]:
+    """Current, incomplete cycles with a due date, of enrolments required on ``day``."""
+    completed = CourseCompletion.objects.filter(enrollment=OuterRef("enrollment"), cycle=OuterRef("number"))
+    required = Enrollment.objects.required(day).filter(pk=OuterRef("enrollment"), cycle=OuterRef("number"))
+    # "Not completed" sits in an OR that is never true on its other side: PostgreSQL then probes the completions'
+    # index for each cycle due in the window, rather than hashing every completion there is (an anti-join).
+    return Cycle.objects.filter(
+        Exists(required), ~Exists(completed) | Q(due_on__isnull=True), due_on__isnull=False
+    ).order_by()
+
+
+def _rows_for_step(cycles: QuerySet[Cycle], step: Step, day: datetime.date, now: datetime.datetime) -> QuerySet:
+    """The reminder rows ``step`` gives on ``day``: cycles due between ``day - offset - window`` (exclusive) and
+    ``day - offset``, as the columns of the reminders table."""
+    recipient = RECIPIENT[step.audience]
+    latest_due = day - datetime.timedelta(days=step.offset)
+    earliest_due = latest_due - datetime.timedelta(days=step.window - 1)
+    rows = cycles.filter(due_on__range=(earliest_due, latest_due), **{f"{recipient}__is_active": True})
+    return rows.values(
+        r_cycle=F("pk"),
+        r_step=Value(step.name),
+        r_kind=Value(step.kind.value),
+        r_recipient=F(f"{recipient}__pk"),
+        r_due_on=F("due_on"),
+        **_common_columns(day, now),
+    )
+
+
+def _common_columns(day: datetime.date, now: datetime.datetime) -> dict:
+    return {
+        "r_send_on": Value(day, output_field=model_fields.DateField()),
+        "r_state": Value(Reminder.State.QUEUED.value),
+        "r_attempts": Value(0),
+        "r_last_error": Value(""),
+        "r_next_attempt_at": Value(now, output_field=model_fields.DateTimeField()),
+        "r_created_at": Value(now, output_field=model_fields.DateTimeField()),
+    }
+
+
+def digest_week(day: datetime.date) -> datetime.date:
+    """The first day of the digest week ``day`` falls in."""
+    return day - datetime.timedelta(days=(day.weekday() - get_setting("REMINDER_DIGEST_WEEKDAY")) % 7)
+
+
+def digest_step(day: datetime.date) -> str:
+    return f"digest-{digest_week(day).isoformat()}"
+
+
+def _digest_rows(day: datetime.date, now: datetime.datetime) -> QuerySet:
+    """One digest row for the week of ``day`` per active manager of active staff."""
+    staff = StaffProfile.objects.filter(manager=OuterRef("pk"), user__is_active=True)
+    managers = get_user_model().objects.filter(Exists(staff), is_active=True).order_by()
+    return managers.values(
+        r_cycle=Cast(Value(None), model_fields.BigIntegerField()),
+        r_step=Value(digest_step(day)),
+        r_kind=Value(Kind.DIGEST.value),
+        r_recipient=F("pk"),
+        r_due_on=Cast(Value(None), model_fields.DateField()),
+        **_common_columns(day, now),
+    )
+
+
+#: The reminders table's columns, in the order ``_rows_for_step`` and ``_digest_rows`` select them.
+INSERT_COLUMNS = [
+    "cycle_id",
+    "step",
+    "kind",
+    "recipient_id",
+    "due_on",
+    "send_on",
+    "state",
+    "attempts",
+    "last_error",
+    "next_attempt_at",
+    "created_at",
+]
+
+
+def _insert(rows: QuerySet) -> int:
+    """Insert ``rows`` into the reminders table, skipping any that exist; return how many were new."""
+    select, params = rows.query.sql_with_params()
+    table = Reminder._meta.db_table
+    # The trailing WHERE lets SQLite tell the upsert clause from a join; both databases skip conflicting rows.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(INSERT_COLUMNS)})"  # noqa: S608 - names come from the models
+        f" SELECT * FROM ({select}) AS new_rows WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
