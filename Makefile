@@ -48,6 +48,7 @@ bench:
 	$(PY) bench/sweep.py --small
 	scripts/with-postgres $(PY) bench/sweep.py --small
 	$(PY) bench/reminders.py --small
+	$(PY) bench/reports.py --small
 	$(PY) bench/load.py --small
 
 $(VENV)/.created:

@@ -10,6 +10,7 @@ from certificates import admin_urls
 from certificates.admin_views import permission_policy
 from certificates.models import Certificate
 from certificates.viewsets import CertificateTemplateViewSet
+from courses.roles import ADMINISTRATORS, MANAGERS, ROLE_PERMISSIONS_HOOK, TRAINERS
 from courses.viewsets import TRAINING_MENU_HOOK
 
 register_snippet(CertificateTemplateViewSet)
@@ -70,3 +71,11 @@ def course_certificates(context) -> str:
         {"certificates": certificates, "heading": _("Your certificates for this course")},
         request=context["request"],
     )
+
+
+@hooks.register(ROLE_PERMISSIONS_HOOK)
+def certificate_role_permissions():
+    """Trainers brand certificates, keep the register, revoke and re-issue; managers see their team's."""
+    templates = [f"certificates.{action}_certificatetemplate" for action in ("add", "change", "delete", "view")]
+    register = ["certificates.view_certificate", "certificates.revoke_certificate", "certificates.reissue_certificate"]
+    return {TRAINERS: [*templates, *register], ADMINISTRATORS: [*templates, *register], MANAGERS: register[:1]}

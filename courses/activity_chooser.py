@@ -10,6 +10,7 @@ Wagtail's chooser script shows each response in the tab without leaving the less
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -25,6 +26,7 @@ from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.models import Locale
+from wagtail.permissions import page_permission_policy
 
 from courses.models import Activity
 
@@ -179,15 +181,30 @@ class ActivityCreationMixin:
         return context
 
 
-class ActivityChooseView(ActivityListingMixin, ActivityCreationMixin, chooser_views.ChooseView):
+class LessonAuthorsOnlyMixin:
+    """The chooser lists drafts too, so only those who may write pages (lessons) use it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not page_permission_policy.user_has_any_permission(request.user, ["add", "change"]):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ActivityChooseView(LessonAuthorsOnlyMixin, ActivityListingMixin, ActivityCreationMixin, chooser_views.ChooseView):
     pass
 
 
-class ActivityChooseResultsView(ActivityListingMixin, ActivityCreationMixin, chooser_views.ChooseResultsView):
+class ActivityChooseResultsView(
+    LessonAuthorsOnlyMixin, ActivityListingMixin, ActivityCreationMixin, chooser_views.ChooseResultsView
+):
     pass
 
 
-class ActivityCreateView(ActivityCreationMixin, chooser_views.CreateView):
+class ActivityChosenView(LessonAuthorsOnlyMixin, chooser_views.ChosenView):
+    pass
+
+
+class ActivityCreateView(LessonAuthorsOnlyMixin, ActivityCreationMixin, chooser_views.CreateView):
     """Both steps of creating an activity from the chooser; neither changes anything until the last."""
 
     def get(self, request):
@@ -228,6 +245,7 @@ class ActivityChooserViewSet(ChooserViewSet):
     edit_item_text = _("Edit this activity")
     choose_view_class = ActivityChooseView
     choose_results_view_class = ActivityChooseResultsView
+    chosen_view_class = ActivityChosenView
     create_view_class = ActivityCreateView
     # Wagtail's own defaults for these are translated once, at import, in the default language.
     search_tab_label = _("Search")

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,7 +26,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput, HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.admin_display import ReadableIndexView, ReadableValuesMixin
+from courses.admin_display import ReadableIndexView, ReadableInspectView, ReadableValuesMixin
 from courses.models import (
     AssignmentRule,
     CoursePage,
@@ -76,6 +77,28 @@ class ActivitiesMenu(ViewSetGroup):
 # Training records
 
 
+class VisibleObjectMixin:
+    """Opens only what the listing shows the user: another team's record is not found, whatever its id."""
+
+    def get_object(self, queryset=None):
+        instance = super().get_object(queryset)
+        if not self.model._default_manager.visible_to(self.request.user).filter(pk=instance.pk).exists():
+            raise Http404
+        return instance
+
+
+class VisibleInspectView(VisibleObjectMixin, ReadableInspectView):
+    pass
+
+
+class VisibleEditView(VisibleObjectMixin, model_views.EditView):
+    pass
+
+
+class VisibleDeleteView(VisibleObjectMixin, model_views.DeleteView):
+    pass
+
+
 class EnrollmentCreateForm(WagtailAdminModelForm):
     """A trainer enrols one learner, by a due date; the enrolment is recorded as assigned by them."""
 
@@ -122,7 +145,7 @@ class EnrollmentEditForm(WagtailAdminModelForm):
         return super().save(commit)
 
 
-class EnrollmentDeleteView(model_views.DeleteView):
+class EnrollmentDeleteView(VisibleDeleteView):
     """Refuses to delete an enrolment that holds completions: those records are kept for good."""
 
     def run_before_hook(self):
@@ -143,6 +166,8 @@ class EnrollmentIndexView(ReadableIndexView):
 class EnrollmentViewSet(ReadableValuesMixin, ModelViewSet):
     model = Enrollment
     index_view_class = EnrollmentIndexView
+    inspect_view_class = VisibleInspectView
+    edit_view_class = VisibleEditView
     icon = "user"
     menu_hook = TRAINING_MENU_HOOK
     menu_order = 100
@@ -179,7 +204,8 @@ class StaffProfileIndexView(ReadableIndexView):
     import_url_name = None
 
     def get_base_queryset(self):
-        return StaffProfile.objects.select_related("user", "manager")
+        """Everyone's profiles for trainers and administrators; a manager's own team for managers."""
+        return StaffProfile.objects.visible_to(self.request.user).select_related("user", "manager")
 
     @cached_property
     def header_buttons(self):
@@ -189,7 +215,7 @@ class StaffProfileIndexView(ReadableIndexView):
         return buttons
 
 
-class StaffHistoryView(model_views.InspectView):
+class StaffHistoryView(VisibleObjectMixin, model_views.InspectView):
     """A learner's profile and full training history: every course, cycle, completion and attempt."""
 
     template_name = "courses/admin/staff_history.html"
@@ -212,6 +238,8 @@ class StaffProfileViewSet(ReadableValuesMixin, ModelViewSet):
     index_view_class = StaffProfileIndexView
     inspect_view_class = StaffHistoryView
     inspect_view_enabled = True
+    edit_view_class = VisibleEditView
+    delete_view_class = VisibleDeleteView
     icon = "group"
     menu_hook = TRAINING_MENU_HOOK
     menu_order = 110

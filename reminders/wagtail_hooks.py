@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from courses.roles import ADMINISTRATORS, ROLE_PERMISSIONS_HOOK, TRAINERS
 from reminders.models import CalendarFeed, Reminder
 from reminders.notifications import notifications_for, unread_count
 from reminders.viewsets import (
@@ -42,3 +43,15 @@ def notifications_panel(context) -> str:
         {"notifications": notifications_for(request.user), "feed": feed},
         request=request,
     )
+
+
+@hooks.register(ROLE_PERMISSIONS_HOOK)
+def reminder_role_permissions():
+    """Trainers edit the wording and schedules, see the reminders and resend one (the change permission)."""
+    authored = [
+        f"reminders.{action}_{model}"
+        for model in ("reminderwording", "reminderschedule")
+        for action in ("add", "change", "delete", "view")
+    ]
+    sent = ["reminders.view_reminder", "reminders.change_reminder"]
+    return {TRAINERS: [*authored, *sent], ADMINISTRATORS: [*authored, *sent]}

@@ -4,8 +4,8 @@ from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Locale
 
+from courses.roles import set_up_roles
 from courses.testing import make_course, make_lesson, make_quiz, make_reflection, make_training_site, make_user
-from demo.roles import set_up_groups
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +71,7 @@ def admin_client(client, index):
 @pytest.fixture
 def trainer_client(client, index):
     """Logged in as a member of the demo's Trainers group, with its permissions only."""
-    set_up_groups()
+    set_up_roles()
     trainer = make_user("trainer")
     trainer.groups.add(Group.objects.get(name="Trainers"))
     client.force_login(trainer)

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "modules.empowerment",
     "certificates",
     "reminders",
+    "compliance",
     "courses",
     "polymorphic",
     "django_tasks_db",

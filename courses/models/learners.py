@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -29,7 +29,7 @@ from courses.conf import get_setting
 from courses.models.expressions import count_rows
 from courses.models.pages import CoursePage, LessonPage
 from courses.models.policy import Validity
-from courses.models.staff import StaffProfile
+from courses.models.staff import StaffProfile, sees_everyone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -72,9 +72,9 @@ class EnrollmentQuerySet(models.QuerySet):
     def visible_to(self, user: AbstractBaseUser) -> EnrollmentQuerySet:
         """What ``user`` may see in the admin: everyone's, for those who manage enrolments (trainers,
         administrators); their own team's, for managers; nothing, for everyone else."""
-        if user.has_perm("courses.change_enrollment"):
+        if sees_everyone(user):
             return self
-        return self.for_team_of(user)
+        return self.for_team_of(user) if user.is_authenticated else self.none()
 
     def required(self, on: datetime.date | None = None) -> EnrollmentQuerySet:
         """Enrolments the learner must keep valid on ``on`` (today): assigned by a trainer or a rule that
@@ -137,51 +137,58 @@ class EnrollmentQuerySet(models.QuerySet):
         """
         on = on or timezone.localdate()
         by_then = end_of_day(on)
+        day = Value(on, output_field=models.DateField())
+        # Each subquery works out its part of the status from its own row, so that a row of the
+        # result costs a handful of index lookups: the latest completion made by then decides
+        # between valid, refresher due, in grace and expired; without one, the latest cycle
+        # opened by then decides between overdue, in progress and not started.
         completion = CourseCompletion.objects.filter(enrollment=OuterRef("pk"), completed_at__lt=by_then).order_by(
             "-cycle"
         )
+        completion_status = completion.annotate(
+            value=Case(
+                When(valid_until__isnull=True, then=Value(Status.VALID)),
+                When(grace_until__lt=day, then=Value(Status.EXPIRED)),
+                When(valid_until__lt=day, then=Value(Status.IN_GRACE)),
+                When(refresher_opens_on__lte=day, then=Value(Status.REFRESHER_DUE)),
+                default=Value(Status.VALID),
+                output_field=models.CharField(),
+            )
+        ).values("value")[:1]
+        completion_date = completion.annotate(
+            value=Case(
+                When(valid_until__isnull=True, then=Value(None, output_field=models.DateField())),
+                # A date plus an interval is a timestamp on PostgreSQL: cast back to a date.
+                When(grace_until__lt=day, then=Cast(F("grace_until") + datetime.timedelta(days=1), models.DateField())),
+                When(valid_until__lt=day, then=F("grace_until")),
+                default=F("valid_until"),
+                output_field=models.DateField(),
+            )
+        ).values("value")[:1]
         cycle = Cycle.objects.filter(enrollment=OuterRef("pk"), opened_on__lte=on).order_by("-number")
         started = LessonProgress.objects.filter(
-            enrollment=OuterRef("pk"), cycle=OuterRef("status_cycle"), started_at__lt=by_then
+            enrollment=OuterRef(OuterRef("pk")), cycle=OuterRef("number"), started_at__lt=by_then
         )
-        day = Value(on, output_field=models.DateField())
-        return (
-            self.annotate(
-                last_completed_at=Subquery(completion.values("completed_at")[:1]),
-                valid_until=Subquery(completion.values("valid_until")[:1]),
-                window_opens_on=Subquery(completion.values("refresher_opens_on")[:1]),
-                grace_until=Subquery(completion.values("grace_until")[:1]),
-                status_cycle=Subquery(cycle.values("number")[:1]),
-                cycle_due_on=Subquery(cycle.values("due_on")[:1]),
+        cycle_status = cycle.annotate(
+            value=Case(
+                When(due_on__lt=day, then=Value(Status.OVERDUE)),
+                When(Exists(started), then=Value(Status.IN_PROGRESS)),
+                default=Value(Status.NOT_STARTED),
+                output_field=models.CharField(),
             )
-            .annotate(
-                status=Case(
-                    When(last_completed_at__isnull=True, cycle_due_on__lt=day, then=Value(Status.OVERDUE)),
-                    When(Q(last_completed_at__isnull=True) & Exists(started), then=Value(Status.IN_PROGRESS)),
-                    When(last_completed_at__isnull=True, then=Value(Status.NOT_STARTED)),
-                    When(valid_until__isnull=True, then=Value(Status.VALID)),
-                    When(grace_until__lt=day, then=Value(Status.EXPIRED)),
-                    When(valid_until__lt=day, then=Value(Status.IN_GRACE)),
-                    When(window_opens_on__lte=day, then=Value(Status.REFRESHER_DUE)),
-                    default=Value(Status.VALID),
-                    output_field=models.CharField(),
-                )
-            )
-            .annotate(
-                status_date=Case(
-                    When(status__in=[Status.NOT_STARTED, Status.IN_PROGRESS, Status.OVERDUE], then=F("cycle_due_on")),
-                    When(status__in=[Status.VALID, Status.REFRESHER_DUE], then=F("valid_until")),
-                    When(status=Status.IN_GRACE, then=F("grace_until")),
-                    # A date plus a day is a timestamp on PostgreSQL: cast it back to a date.
-                    When(status=Status.EXPIRED, then=Cast(F("grace_until") + datetime.timedelta(days=1), DateField())),
-                    output_field=models.DateField(),
-                ),
-                is_compliant=Case(
-                    When(status__in=COMPLIANT_STATUSES, then=Value(True)),
-                    default=Value(False),
-                    output_field=models.BooleanField(),
-                ),
-            )
+        ).values("value")[:1]
+        return self.annotate(completion_status=Subquery(completion_status)).annotate(
+            status=Coalesce(F("completion_status"), Subquery(cycle_status), Value(Status.NOT_STARTED)),
+            status_date=Case(
+                When(completion_status__isnull=True, then=Subquery(cycle.values("due_on")[:1])),
+                default=Subquery(completion_date),
+                output_field=models.DateField(),
+            ),
+            is_compliant=Case(
+                When(completion_status__in=COMPLIANT_STATUSES, then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
         )
 
     def enrol(

@@ -27,6 +27,18 @@ class StaffProfileQuerySet(models.QuerySet):
         )
         return self.filter(user_id__in=team)
 
+    def visible_to(self, user: AbstractBaseUser) -> StaffProfileQuerySet:
+        """The profiles ``user`` may see in the admin: everyone's, for those who manage enrolments
+        (trainers, administrators); their own team's, for managers; nothing, for everyone else."""
+        if sees_everyone(user):
+            return self
+        return self.team_of(user) if user.is_authenticated else self.none()
+
+
+def sees_everyone(user: AbstractBaseUser) -> bool:
+    """Whether ``user`` follows the whole organisation (trainers, administrators) rather than a team."""
+    return user.has_perm("courses.change_enrollment")
+
 
 class StaffProfile(models.Model):
     """An employee: hire date, department, manager, preferred language and name in Persian script."""

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from courses.models import StaffProfile
+from courses.roles import set_up_roles
 from courses.testing import make_user
-from demo.roles import set_up_groups
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -19,7 +19,7 @@ EXPORT = (
 
 
 def test_a_trainer_imports_staff_after_a_preview(page, live_server, site, tmp_path):
-    set_up_groups()
+    set_up_roles()
     make_user("trainer").groups.add(Group.objects.get(name="Trainers"))
     make_user("veteran", first_name="Vera", profile={"department": "Support"})
     export = tmp_path / "export.csv"

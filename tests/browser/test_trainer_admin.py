@@ -8,15 +8,15 @@ from playwright.sync_api import expect
 from wagtail.users.models import UserProfile
 
 from courses.models import Enrollment, QuizActivity
+from courses.roles import set_up_roles
 from courses.testing import make_course, make_lesson, make_quiz, make_reflection, make_user
-from demo.roles import set_up_groups
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def trainer(site):
-    set_up_groups()
+    set_up_roles()
     trainer = make_user("trainer")
     trainer.groups.add(Group.objects.get(name="Trainers"))
     return trainer

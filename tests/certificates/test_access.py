@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from certificates import issuing
+from courses.roles import set_up_roles
 from courses.testing import make_course, make_user
-from demo.roles import set_up_groups
 
 from .conftest import complete
 
@@ -74,7 +74,7 @@ def test_the_zip_is_refused_to_learners(client, certificate, persian_learner, en
 
 
 def test_a_managers_zip_and_register_hold_only_their_team(client, certificate, english_learner, course):
-    groups = set_up_groups()
+    groups = set_up_roles()
     manager = make_user("boss")
     manager.groups.add(groups["Managers"])
     english_learner.staff_profile.manager = manager

@@ -14,8 +14,8 @@ from courses.models import (
     ReflectionActivity,
     StaffProfile,
 )
+from courses.roles import set_up_roles
 from courses.testing import make_reflection, make_user, translate
-from demo.roles import set_up_groups
 
 #: The Completion tab's refresher fields as a course form posts them: completions never expire.
 REFRESHER_POLICY_FORM = {
@@ -313,7 +313,7 @@ def test_an_attempted_activity_cannot_be_deleted(admin_client, course, learner, 
 
 
 def test_a_manager_sees_the_enrolments_of_their_team_only(client, course, learner):
-    set_up_groups()
+    set_up_roles()
     manager = make_user("manager")
     manager.groups.add(Group.objects.get(name="Managers"))
     StaffProfile.objects.create(user=learner, manager=manager)

@@ -15,7 +15,7 @@ from courses.testing import (
 from modules.empowerment.models import EmpowermentMatrix
 from tests.builders import make_cases, make_listening, make_scenario
 
-GOALS = {"course page": 10, "lesson page": 12, "completing request": 20, "dashboard": 10}
+GOALS = {"course page": 10, "lesson page": 12, "completing request": 20, "dashboard": 12}
 
 
 def count_queries(client, method: str, url: str, data=None) -> int:

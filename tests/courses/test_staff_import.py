@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import AssignmentRule, AssignmentRuleCourse, Enrollment, StaffProfile
+from courses.roles import set_up_roles
 from courses.staff_import import MAX_FILE_BYTES, apply_plan, plan_import
 from courses.testing import make_user
-from demo.roles import set_up_groups
 
 User = get_user_model()
 
@@ -377,7 +377,7 @@ def test_a_learner_cannot_import(learner_client, upload):
 
 
 def test_a_manager_without_the_permission_cannot_import(client, index, upload):
-    set_up_groups()
+    set_up_roles()
     manager = make_user("manager")
     manager.groups.add(Group.objects.get(name="Managers"))
     client.force_login(manager)

@@ -13,8 +13,8 @@ from courses.models import (
     CoursePage,
     TrainingIndexPage,
 )
+from courses.roles import set_up_roles
 from demo.organisation import build_organisation
-from demo.roles import set_up_groups
 
 INTRO = {
     "en": "<p>Short, practical courses for everyone who serves customers: empathy, active listening, "
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             self.set_up_locales()
             self.set_up_home()
             call_command("load_training_modules", stdout=self.stdout)
-            groups = set_up_groups()
+            groups = set_up_roles()
             created = self.set_up_accounts(groups)
             self.set_up_certificate_templates()
         # Past completions get their certificates: created pending here, rendered by the task worker.
