@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 # (pdftotext and pdftoppm read the certificates in tests).
 TEST_SYSTEM_PACKAGES := chromium postgresql poppler-utils
 
-.PHONY: demo test check pytest pytest-postgres pytest-package bench clean
+.PHONY: demo test check pytest pytest-postgres pytest-slow pytest-package bench clean
 
 demo: $(VENV)/.installed-runtime
 	scripts/install-system-packages $(SYSTEM_PACKAGES)
@@ -20,7 +20,7 @@ demo: $(VENV)/.installed-runtime
 
 test: $(VENV)/.installed-dev .cache/axe/axe.min.js
 	scripts/install-system-packages $(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
-	$(MAKE) check pytest pytest-postgres pytest-package bench
+	$(MAKE) check pytest pytest-postgres pytest-slow pytest-package bench
 
 check:
 	$(PY) -m ruff check .
@@ -34,6 +34,10 @@ pytest:
 pytest-postgres:
 	scripts/with-postgres $(PY) -m pytest
 
+# A deployment on loopback: PostgreSQL, gunicorn and task workers with the production settings (about a minute).
+pytest-slow:
+	$(PY) -m pytest -m slow
+
 # The wheel in a new `wagtail start` site, set up by the README's steps (about a minute).
 pytest-package:
 	$(PY) -m pytest -m package
@@ -45,6 +49,7 @@ bench:
 	scripts/with-postgres $(PY) bench/sweep.py --small
 	$(PY) bench/reminders.py --small
 	$(PY) bench/reports.py --small
+	$(PY) bench/load.py --small
 
 $(VENV)/.created:
 	"$$(scripts/find-python)" -m venv $(VENV)
