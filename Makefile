@@ -28,11 +28,12 @@ check:
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# Two processes: the suite runs on both cores.
 pytest:
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 pytest-postgres:
-	scripts/with-postgres $(PY) -m pytest
+	scripts/with-postgres $(PY) -m pytest -n 2
 
 # A deployment on loopback: PostgreSQL, gunicorn and task workers with the production settings (about a minute).
 pytest-slow:
