@@ -1,5 +1,6 @@
 """Give every site the training roles: Learners, Trainers, Managers and Administrators."""
 
+from django.apps import apps as installed_apps
 from django.db import migrations
 
 
@@ -21,7 +22,9 @@ class Migration(migrations.Migration):
         ("wagtailadmin", "0006_formstate"),
         ("wagtailimages", "0027_image_description"),
         ("wagtaildocs", "0014_alter_document_file_size"),
-        ("simple_translation", "0001_initial"),
     ]
+    # A site in one language may leave simple_translation out; where it is installed, trainers may translate.
+    if installed_apps.is_installed("wagtail.contrib.simple_translation"):
+        dependencies.append(("simple_translation", "0001_initial"))
 
     operations = [migrations.RunPython(set_up_roles, migrations.RunPython.noop)]
