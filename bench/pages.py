@@ -26,7 +26,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment  # noqa: E402
 
 from courses.models import Enrollment  # noqa: E402
 from courses.testing import (  # noqa: E402
@@ -89,6 +89,8 @@ def main() -> int:
     lessons, repeat = (3, 3) if args.small else (args.lessons, args.repeat)
 
     setup_test_environment()
+    # As in production, follow-up work (a completion's certificate) is queued for a worker, not run in the request.
+    override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}).enable()
     settings.DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = False
     test_database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
