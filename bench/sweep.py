@@ -44,7 +44,7 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.management.color import no_style  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from courses.models import (  # noqa: E402
@@ -316,6 +316,8 @@ def main() -> int:
     size = SMALL if args.small else args.size or goal_size
 
     setup_test_environment()
+    # As in production, the sweep's follow-up work (sending reminders) is queued for a worker, not run here.
+    override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}).enable()
     database = settings.DATABASES["default"]
     database.setdefault("TEST", {})["MIGRATE"] = False
     # In memory when the machine allows, like the PostgreSQL server scripts/with-postgres starts without fsync:

@@ -8,9 +8,12 @@ from reminders.tasks import send_reminders
 
 
 def queue_after_sweep(sender, day, **kwargs) -> None:
-    """After the daily sweep: queue the day's reminders, then have a worker send them."""
-    queue_reminders(day)
-    transaction.on_commit(send_reminders.enqueue)
+    """After the daily sweep: queue the day's reminders, then, if any are new, have a worker send them.
+
+    Reminders waiting for a retry need no new task: the sending task schedules its own next run."""
+    report = queue_reminders(day)
+    if report.reminders or report.digests:
+        transaction.on_commit(send_reminders.enqueue)
 
 
 def store_shipped_wording(sender, using, **kwargs) -> None:
