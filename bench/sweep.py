@@ -13,7 +13,8 @@ checks every enrolment. Staff and enrolments are written with set-based inserts.
 * 10% have a first cycle not yet due; 10% are in a refresher cycle opened earlier (1% of them
   expire that day); the other 69% hold a completion whose window opens within the next year;
 * 0.1% of the staff have been deactivated (their enrolments are released), and a few new hires
-  have no enrolments yet (the rule enrols them).
+  have no enrolments yet (the rule enrols them);
+* yesterday's sweep ran: what listens for a finished sweep (queueing reminders) has run for yesterday.
 
 Timed: the day's sweep; the same sweep again, which must write nothing (rows written are counted by
 the database: SQLite's total_changes(), PostgreSQL's table statistics, and the tables' contents are
@@ -56,7 +57,8 @@ from courses.models import (  # noqa: E402
     Renewal,
     StaffProfile,
 )
-from courses.refreshers import run_sweep  # noqa: E402
+from courses.refreshers import SweepReport, run_sweep  # noqa: E402
+from courses.signals import sweep_finished  # noqa: E402
 from courses.testing import make_course, make_lesson, make_training_site, make_user  # noqa: E402
 
 COURSES = 8
@@ -333,6 +335,9 @@ def main() -> int:
         index = make_training_site()
         start = time.perf_counter()
         expected = build_organisation(index, size, today)
+        # Yesterday's sweep ran: what follows a sweep (queueing that day's reminders) is done for yesterday, so
+        # that the day's sweep does the day's work and not every earlier day's.
+        sweep_finished.send(sender=SweepReport, day=today - datetime.timedelta(days=1))
         build_seconds = time.perf_counter() - start
 
         day_report, *day_seconds = timed_sweep(today)

@@ -121,11 +121,16 @@ class Reminder(models.Model):
         blank=True,
         related_name="reminders",
         verbose_name=_("cycle"),
+        db_index=False,  # unique_reminder_per_step starts with it
     )
     step = models.CharField(_("step"), max_length=40)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("recipient")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("recipient"),
+        db_index=False,  # reminder_unread starts with it
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     send_on = models.DateField(_("for the day"))

@@ -1,7 +1,8 @@
 """Queueing reminders after the daily sweep.
 
-Contract: :func:`queue_reminders` writes the reminder rows for ``day``, set-based, one
-``INSERT ... SELECT`` per step of each schedule in use (the default and each course's own):
+Contract: :func:`queue_reminders` writes the reminder rows for ``day``, set-based: for each schedule in use (the
+default and each course's own) one ``INSERT ... SELECT`` for all the learner's steps and one for each step to a
+manager:
 
 * Only cycles in progress are reminded of: the enrolment's current cycle, not yet completed, with a due date,
   of an enrolment the learner must keep valid on ``day`` (``Enrollment.objects.required``: not self-enrolled,
@@ -9,8 +10,9 @@ Contract: :func:`queue_reminders` writes the reminder rows for ``day``, set-base
 * A step is queued on the first sweep inside its window (see :class:`reminders.schedule.Step`), to the learner,
   their manager or their manager's manager (active accounts only).
 * Each manager with staff under them gets one digest row per week (the week starts on the digest weekday).
-* The unique constraints on :class:`~reminders.models.Reminder` make every insert skip rows that exist:
-  running it again, or two sweeps at once, queues nothing twice.
+* Rows queued before are left out of each select (an index probe each, cheaper than a conflict), and the unique
+  constraints on :class:`~reminders.models.Reminder` make every insert skip any that another sweep queued
+  meanwhile: running it again, or two sweeps at once, queues nothing twice.
 
 Whether a row still applies is checked again when it is sent (``reminders.sending``).
 """
@@ -22,12 +24,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models import fields as model_fields
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from courses.models import CourseCompletion, Cycle, Enrollment, StaffProfile
+from courses.models import CourseCompletion, Cycle, StaffProfile, required_on
 from reminders.conf import get_setting
 from reminders.models import Reminder, ReminderSchedule
 from reminders.schedule import Audience, Kind, Schedule, Step
@@ -54,14 +56,23 @@ def queue_reminders(day: datetime.date) -> QueueReport:
     overrides = {row.course_id: row.schedule() for row in ReminderSchedule.objects.all()}
     cycles = cycles_in_progress(day)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Each statement reads many rows once: compiling it to machine code (PostgreSQL's JIT, which the
+            # planner turns on for any query it thinks costly) takes longer than it saves.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
         default = Schedule.from_setting(get_setting("REMINDER_SCHEDULE"))
         groups = [(default, cycles.exclude(enrollment__course_id__in=list(overrides)))]
         groups += [
             (schedule, cycles.filter(enrollment__course_id=course_id)) for course_id, schedule in overrides.items()
         ]
         for schedule, group in groups:
-            for step in schedule.steps():
-                report.reminders += _insert(_rows_for_step(group, step, day, now))
+            steps = schedule.steps()
+            learner_steps = [step for step in steps if step.audience == Audience.LEARNER]
+            report.reminders += _insert(_rows_for_learner_steps(group, learner_steps, day, now))
+            for step in steps:
+                if step.audience != Audience.LEARNER:
+                    report.reminders += _insert(_rows_for_step(group, step, day, now))
         # Once a week's digests are queued, a later sweep that week has none to add (a manager new that week
         # gets theirs the next).
         if not Reminder.objects.filter(cycle=None, step=digest_step(day)).exists():
@@ -72,22 +83,55 @@ def queue_reminders(day: datetime.date) -> QueueReport:
 def cycles_in_progress(day: datetime.date) -> QuerySet[Cycle]:
     """Current, incomplete cycles with a due date, of enrolments required on ``day``."""
     completed = CourseCompletion.objects.filter(enrollment=OuterRef("enrollment"), cycle=OuterRef("number"))
-    required = Enrollment.objects.required(day).filter(pk=OuterRef("enrollment"), cycle=OuterRef("number"))
     # "Not completed" sits in an OR that is never true on its other side: PostgreSQL then probes the completions'
     # index for each cycle due in the window, rather than hashing every completion there is (an anti-join).
     return Cycle.objects.filter(
-        Exists(required), ~Exists(completed) | Q(due_on__isnull=True), due_on__isnull=False
+        required_on(day, through="enrollment__"),
+        ~Exists(completed) | Q(due_on__isnull=True),
+        enrollment__cycle=F("number"),
+        due_on__isnull=False,
     ).order_by()
 
 
-def _rows_for_step(cycles: QuerySet[Cycle], step: Step, day: datetime.date, now: datetime.datetime) -> QuerySet:
-    """The reminder rows ``step`` gives on ``day``: cycles due between ``day - offset - window`` (exclusive) and
-    ``day - offset``, as the columns of the reminders table."""
-    recipient = RECIPIENT[step.audience]
+def _due_range(step: Step, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The due dates ``step`` is current for on ``day``: from ``day - offset - window`` (exclusive) to
+    ``day - offset``."""
     latest_due = day - datetime.timedelta(days=step.offset)
-    earliest_due = latest_due - datetime.timedelta(days=step.window - 1)
-    rows = cycles.filter(due_on__range=(earliest_due, latest_due), **{f"{recipient}__is_active": True})
-    return rows.values(
+    return latest_due - datetime.timedelta(days=step.window - 1), latest_due
+
+
+def _rows_for_learner_steps(
+    cycles: QuerySet[Cycle], steps: list[Step], day: datetime.date, now: datetime.datetime
+) -> QuerySet:
+    """The learner's reminder rows on ``day`` not queued yet, for all of ``steps`` in one pass over the cycles: the
+    learner's steps do not overlap, so each cycle is in the window of one step at most."""
+    ranges = [(step, _due_range(step, day)) for step in steps]
+    rows = cycles.filter(
+        Q.create([("due_on__range", due) for _step, due in ranges], connector=Q.OR),
+        enrollment__user__is_active=True,
+    ).annotate(
+        current_step=Case(*[When(due_on__range=due, then=Value(step.name)) for step, due in ranges]),
+        current_kind=Case(*[When(due_on__range=due, then=Value(step.kind.value)) for step, due in ranges]),
+    )
+    # A cycle has one learner, so the cycle and the step find a row queued before. The OR makes it a probe of
+    # the reminders' index for each cycle, not a pass over every reminder ever queued (as in cycles_in_progress).
+    queued = Reminder.objects.filter(cycle=OuterRef("pk"), step=OuterRef("current_step"))
+    return rows.filter(~Exists(queued) | Q(due_on__isnull=True)).values(
+        r_cycle=F("pk"),
+        r_step=F("current_step"),
+        r_kind=F("current_kind"),
+        r_recipient=F("enrollment__user__pk"),
+        r_due_on=F("due_on"),
+        **_common_columns(day, now),
+    )
+
+
+def _rows_for_step(cycles: QuerySet[Cycle], step: Step, day: datetime.date, now: datetime.datetime) -> QuerySet:
+    """The reminder rows ``step`` gives on ``day`` not queued yet, as the columns of the reminders table."""
+    recipient = RECIPIENT[step.audience]
+    queued = Reminder.objects.filter(cycle=OuterRef("pk"), step=step.name, recipient=OuterRef(recipient))
+    rows = cycles.filter(due_on__range=_due_range(step, day), **{f"{recipient}__is_active": True})
+    return rows.filter(~Exists(queued) | Q(due_on__isnull=True)).values(
         r_cycle=F("pk"),
         r_step=Value(step.name),
         r_kind=Value(step.kind.value),

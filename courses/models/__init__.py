@@ -17,6 +17,7 @@ from courses.models.learners import (
     ValidityChange,
     learner_records_under,
     localize_courses,
+    required_on,
     rule_progress,
 )
 from courses.models.pages import CoursePage, LessonActivity, LessonPage, TrainingIndexPage
@@ -52,5 +53,6 @@ __all__ = [
     "ValidityChange",
     "learner_records_under",
     "localize_courses",
+    "required_on",
     "rule_progress",
 ]

@@ -57,6 +57,17 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 
 
+def required_on(on: datetime.date, *, through: str = "") -> Q:
+    """The condition for an enrolment the learner must keep valid on ``on`` (see
+    :meth:`EnrollmentQuerySet.required`), on the enrolment or, ``through`` a relation such as
+    ``"enrollment__"``, on a record that points at one: the query then joins the enrolment once."""
+    return Q(
+        Q(**{f"{through}released_on__isnull": True}) | Q(**{f"{through}released_on__gt": on}),
+        ~Q(**{f"{through}source": "self"}),
+        **{f"{through}user__is_active": True, f"{through}enrolled_at__lt": end_of_day(on)},
+    )
+
+
 class EnrollmentQuerySet(models.QuerySet):
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> EnrollmentQuerySet:
         return self.filter(user=user) if user.is_authenticated else self.none()
@@ -79,13 +90,7 @@ class EnrollmentQuerySet(models.QuerySet):
     def required(self, on: datetime.date | None = None) -> EnrollmentQuerySet:
         """Enrolments the learner must keep valid on ``on`` (today): assigned by a trainer or a rule that
         still applied then, held by an active account. Self-enrolments are the learner's own choice."""
-        on = on or timezone.localdate()
-        return self.filter(
-            Q(released_on__isnull=True) | Q(released_on__gt=on),
-            ~Q(source=Enrollment.Source.SELF),
-            user__is_active=True,
-            enrolled_at__lt=end_of_day(on),
-        )
+        return self.filter(required_on(on or timezone.localdate()))
 
     def with_progress(self) -> EnrollmentQuerySet:
         """Annotate the current cycle's progress, in one query whatever the number of lessons.
