@@ -1,11 +1,15 @@
 """Overdue and due-soon lists, a learner's history and the admin home panel, for each role."""
 
 import csv
+import datetime
+import hashlib
 import io
 
 import openpyxl
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.users.models import UserProfile
 
@@ -60,17 +64,62 @@ def test_the_lists_never_show_another_team(manager_client, org, query):
         assert set(learners(response)) <= {"ali", "bita", "cyrus"}
 
 
+def csv_export(client, url: str) -> tuple[list[list[str]], dict[str, str]]:
+    """The rows of a CSV export, then its parameters (after the blank line) by name."""
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    blank = rows.index([])
+    return rows[:blank], {row[0]: row[1] for row in rows[blank + 1 :]}
+
+
+def xlsx_export(client, url: str) -> tuple[list[list], dict[str, str]]:
+    """The rows of an XLSX export's first sheet, then its parameters sheet by name."""
+    response = client.get(url)
+    assert response.status_code == 200
+    sheet, about = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets
+    return [list(row) for row in sheet.iter_rows(values_only=True)], dict(about.iter_rows(values_only=True))
+
+
+def sha256_of(rows: list[list[str]]) -> str:
+    expected = hashlib.sha256()
+    for row in rows:
+        line = io.StringIO()
+        csv.writer(line).writerow(row)
+        expected.update(line.getvalue().encode())
+    return expected.hexdigest()
+
+
 def test_the_overdue_exports_parse_and_match_the_page(manager_client):
-    exported = manager_client.get("/admin/compliance/overdue/?export=csv")
-    rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
+    rows, _ = csv_export(manager_client, "/admin/compliance/overdue/?export=csv")
     assert rows[0] == ["Learner", "Course", "Status", "Date", "Department", "Manager"]
     assert [row[:3] for row in rows[1:]] == [["Bita Bitason", "Listening basics", "Overdue"]]
 
-    xlsx = manager_client.get("/admin/compliance/overdue/?export=xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
-    assert [list(row[:3]) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-        ["Bita Bitason", "Listening basics", "Overdue"]
-    ]
+    sheet, _ = xlsx_export(manager_client, "/admin/compliance/overdue/?export=xlsx")
+    assert [row[:3] for row in sheet[1:]] == [["Bita Bitason", "Listening basics", "Overdue"]]
+
+
+@pytest.mark.parametrize(("report", "learner"), [("overdue", "Bita Bitason"), ("due-soon", "Cyrus Cyrusson")])
+def test_the_list_exports_carry_their_parameters_and_a_hash_that_a_rerun_reproduces(
+    manager_client, org, report, learner
+):
+    url = f"/admin/compliance/{report}/?department=Customer+service&q=son"
+    rows, about = csv_export(manager_client, f"{url}&export=csv")
+    sheet, xlsx_about = xlsx_export(manager_client, f"{url}&export=xlsx")
+
+    assert [row[0] for row in rows[1:]] == [learner]
+    assert about["Scope"] == "Team of Mina Minason"
+    assert about["Department"] == "Customer service"
+    assert about["Search"] == "son"
+    assert about["As of"] == timezone.localdate().isoformat()
+    assert about["SHA-256 of the rows above"] == sha256_of(rows)
+    assert xlsx_about["SHA-256 of the first sheet's rows as CSV"] == about["SHA-256 of the rows above"]
+    assert [str(value)[:10] if hasattr(value, "year") else value or "" for value in sheet[1]] == rows[1]
+    # The address given reproduces the export, on its day, whenever it is run again.
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=40), tick=False):
+        manager_client.force_login(org["people"]["mina"])
+        _, again = csv_export(manager_client, f"{about['Address']}&export=csv")
+    assert again["SHA-256 of the rows above"] == about["SHA-256 of the rows above"]
 
 
 def test_a_manager_opens_the_history_of_their_team_member_only(manager_client, org):
