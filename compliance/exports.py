@@ -35,8 +35,8 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def safe_row(row: Iterable) -> list:
-    """``row`` with each text cell made safe for a spreadsheet, None written as an empty cell."""
-    return ["" if value is None else safe_cell(value) for value in row]
+    """``row`` with each text cell made safe for a spreadsheet."""
+    return list(map(safe_cell, row))
 
 
 class _Line:

