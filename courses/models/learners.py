@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Case, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -138,56 +138,54 @@ class EnrollmentQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         by_then = end_of_day(on)
         day = Value(on, output_field=models.DateField())
-        # Two joins, each on the unique (enrolment, number) index, bring in the latest completion
-        # made by then and the latest cycle opened by then; a subquery per join finds its number.
-        # Every part of the status then reads the joined rows, so a row of the result costs two
-        # index lookups and two joins whatever the annotations asked for (the lesson progress
-        # lookup only for enrolments without a completion).
-        latest_completion = CourseCompletion.objects.filter(enrollment=OuterRef("pk"), completed_at__lt=by_then)
-        latest_cycle = Cycle.objects.filter(enrollment=OuterRef("pk"), opened_on__lte=on)
-        queryset = self.alias(
-            status_completion=FilteredRelation(
-                "completions",
-                condition=Q(completions__cycle=Subquery(latest_completion.order_by("-cycle").values("cycle")[:1])),
-            ),
-            status_cycle=FilteredRelation(
-                "cycles",
-                condition=Q(cycles__number=Subquery(latest_cycle.order_by("-number").values("number")[:1])),
-            ),
+        # Each subquery works out its part of the status from its own row, so that a row of the
+        # result costs a handful of index lookups: the latest completion made by then decides
+        # between valid, refresher due, in grace and expired; without one, the latest cycle
+        # opened by then decides between overdue, in progress and not started.
+        completion = CourseCompletion.objects.filter(enrollment=OuterRef("pk"), completed_at__lt=by_then).order_by(
+            "-cycle"
         )
-        completed = Q(status_completion__isnull=False)
-        never_expires = Q(status_completion__valid_until__isnull=True)
-        expired = ~never_expires & Q(status_completion__grace_until__lt=day)
+        completion_status = completion.annotate(
+            value=Case(
+                When(valid_until__isnull=True, then=Value(Status.VALID)),
+                When(grace_until__lt=day, then=Value(Status.EXPIRED)),
+                When(valid_until__lt=day, then=Value(Status.IN_GRACE)),
+                When(refresher_opens_on__lte=day, then=Value(Status.REFRESHER_DUE)),
+                default=Value(Status.VALID),
+                output_field=models.CharField(),
+            )
+        ).values("value")[:1]
+        completion_date = completion.annotate(
+            value=Case(
+                When(valid_until__isnull=True, then=Value(None, output_field=models.DateField())),
+                # A date plus an interval is a timestamp on PostgreSQL: cast back to a date.
+                When(grace_until__lt=day, then=Cast(F("grace_until") + datetime.timedelta(days=1), models.DateField())),
+                When(valid_until__lt=day, then=F("grace_until")),
+                default=F("valid_until"),
+                output_field=models.DateField(),
+            )
+        ).values("value")[:1]
+        cycle = Cycle.objects.filter(enrollment=OuterRef("pk"), opened_on__lte=on).order_by("-number")
         started = LessonProgress.objects.filter(
-            enrollment=OuterRef("pk"), cycle=OuterRef("status_cycle__number"), started_at__lt=by_then
+            enrollment=OuterRef(OuterRef("pk")), cycle=OuterRef("number"), started_at__lt=by_then
         )
-        return queryset.annotate(
-            status=Case(
-                When(completed & never_expires, then=Value(Status.VALID)),
-                When(completed & expired, then=Value(Status.EXPIRED)),
-                When(completed & Q(status_completion__valid_until__lt=day), then=Value(Status.IN_GRACE)),
-                When(completed & Q(status_completion__refresher_opens_on__lte=day), then=Value(Status.REFRESHER_DUE)),
-                When(completed, then=Value(Status.VALID)),
-                When(status_cycle__due_on__lt=day, then=Value(Status.OVERDUE)),
+        cycle_status = cycle.annotate(
+            value=Case(
+                When(due_on__lt=day, then=Value(Status.OVERDUE)),
                 When(Exists(started), then=Value(Status.IN_PROGRESS)),
                 default=Value(Status.NOT_STARTED),
                 output_field=models.CharField(),
-            ),
+            )
+        ).values("value")[:1]
+        return self.annotate(completion_status=Subquery(completion_status)).annotate(
+            status=Coalesce(F("completion_status"), Subquery(cycle_status), Value(Status.NOT_STARTED)),
             status_date=Case(
-                When(~completed, then=F("status_cycle__due_on")),
-                When(never_expires, then=Value(None, output_field=models.DateField())),
-                # A date plus an interval is a timestamp on PostgreSQL: cast back to a date.
-                When(
-                    expired,
-                    then=Cast(F("status_completion__grace_until") + datetime.timedelta(days=1), models.DateField()),
-                ),
-                When(status_completion__valid_until__lt=day, then=F("status_completion__grace_until")),
-                default=F("status_completion__valid_until"),
+                When(completion_status__isnull=True, then=Subquery(cycle.values("due_on")[:1])),
+                default=Subquery(completion_date),
                 output_field=models.DateField(),
             ),
-            # Valid, refresher due or in grace: a completion on record that has not expired.
             is_compliant=Case(
-                When(completed & ~expired, then=Value(True)),
+                When(completion_status__in=COMPLIANT_STATUSES, then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
             ),
