@@ -10,20 +10,18 @@ import datetime
 from collections.abc import Iterator
 from functools import cached_property
 
-from django.db.models import F, Prefetch, Q
-from django.shortcuts import get_object_or_404
+from django.db.models import F, Q
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
-from wagtail import hooks
+from django.views import View
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import PermissionCheckedMixin
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from compliance.columns import TONES, LocalDateColumn, PersonColumn, StatusColumn, TextColumn
+from compliance.columns import LocalDateColumn, PersonColumn, StatusColumn, TextColumn, history_url
 from compliance.exports import AuditedExportMixin
 from compliance.filters import (
     EnrollmentReportFilterSet,
@@ -34,12 +32,8 @@ from compliance.filters import (
 )
 from compliance.matrix import EXPORT_CHUNK, Cell, Matrix, manager_name
 from courses.formatting import local_date
-from courses.models import Attempt, CourseCompletion, Cycle, Enrollment, StaffProfile, Status
+from courses.models import Enrollment, StaffProfile, Status
 from courses.models.staff import sees_everyone
-
-#: The hook for other apps' panels on a learner's history page: functions taking the request and
-#: the learner and returning HTML (the certificates app lists certificates there).
-HISTORY_PANELS_HOOK = "compliance_history_panels"
 
 #: Who may open the reports: whoever may view enrolments (trainers, managers, administrators).
 enrollment_permissions = ModelPermissionPolicy(Enrollment)
@@ -151,7 +145,6 @@ class MatrixView(ComplianceReportView):
                 "name",
                 label=_("Name"),
                 sort_key="name",
-                user_id=lambda person: person.user_id,
                 staff_profile=lambda person: person,
             ),
             TextColumn("department", label=_("Department"), sort_key="department"),
@@ -235,7 +228,6 @@ class EnrollmentReportView(ComplianceReportView):
             PersonColumn(
                 "learner",
                 label=_("Learner"),
-                user_id=lambda enrollment: enrollment.user_id,
                 staff_profile=lambda enrollment: _profile(enrollment),
             ),
             TextColumn("course", label=_("Course"), accessor=self.course_title),
@@ -304,53 +296,12 @@ class DueSoonResultsView(DueSoonView):
     results_only = True
 
 
-class HistoryView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """One learner's whole record: every course, cycle and attempt, and what other apps add (certificates)."""
+class HistoryView(PermissionCheckedMixin, View):
+    """A person's training history from the reports: the staff profile's screen, for whoever may see them."""
 
     permission_policy = enrollment_permissions
     any_permission_required = ["view"]
-    template_name = "compliance/history.html"
-    header_icon = "user"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        visible = StaffProfile.objects.visible_to(request.user).select_related("user")
-        self.profile = get_object_or_404(visible, user_id=kwargs["user_id"])
-        self.learner = self.profile.user
-
-    def get_page_title(self):
-        return gettext("Training history")
-
-    def get_page_subtitle(self):
-        return self.profile.name_for(get_language())
-
-    def get_breadcrumbs_items(self):
-        return [
-            *super().get_breadcrumbs_items(),
-            {"url": "", "label": self.get_page_title()},
-            {"url": "", "label": self.get_page_subtitle()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        enrollments = list(
-            Enrollment.objects.filter(user=self.learner)
-            .with_status()
-            .select_related("course")
-            .prefetch_related(
-                Prefetch("cycles", queryset=Cycle.objects.order_by("-number")),
-                Prefetch("completions", queryset=CourseCompletion.objects.all()),
-                Prefetch("attempts", queryset=Attempt.objects.select_related("activity", "lesson")),
-            )
-            .order_by("course__path")
-        )
-        titles = localized_titles(enrollment.course.translation_key for enrollment in enrollments)
-        for enrollment in enrollments:
-            enrollment.tone = TONES[enrollment.status]
-            enrollment.course_title = titles[enrollment.course.translation_key]
-        context.update(
-            profile=self.profile,
-            enrollments=enrollments,
-            panels=[fn(self.request, self.learner) for fn in hooks.get_hooks(HISTORY_PANELS_HOOK)],
-        )
-        return context
+    def get(self, request, user_id: int):
+        profile = get_object_or_404(StaffProfile.objects.visible_to(request.user), user_id=user_id)
+        return redirect(history_url(profile))

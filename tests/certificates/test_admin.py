@@ -6,10 +6,13 @@ import io
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from certificates import issuing
 from certificates.models import Certificate, CertificateTemplate
+from courses.roles import MANAGERS
+from courses.testing import make_user
 from tests.certificates.conftest import complete
 
 
@@ -131,3 +134,25 @@ def test_a_trainer_reissues_from_the_certificates_page(trainer_client, certifica
 def test_learners_have_no_register(client, persian_learner, certificate):
     client.force_login(persian_learner)
     assert client.get("/admin/certificates/").status_code == 302
+
+
+def test_a_learners_history_lists_their_certificates_for_those_who_see_the_register(
+    client, trainer_client, certificate, persian_learner
+):
+    profile = persian_learner.staff_profile
+    history = f"/admin/staff_profiles/inspect/{profile.pk}/"
+
+    page = trainer_client.get(history).text
+    assert f'href="/admin/certificates/{certificate.pk}/"' in page
+    assert certificate.code in page
+
+    # A manager of another team opens neither the history nor, through it, the certificates.
+    outsider = make_user("outsider")
+    outsider.groups.add(Group.objects.get(name=MANAGERS))
+    client.force_login(outsider)
+    assert client.get(history).status_code == 404
+
+    # Their own manager sees them.
+    persian_learner.staff_profile.manager = outsider
+    persian_learner.staff_profile.save()
+    assert certificate.code in client.get(history).text

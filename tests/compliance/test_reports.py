@@ -16,6 +16,7 @@ from wagtail.users.models import UserProfile
 from courses.models import Enrollment, StaffProfile
 from courses.roles import ADMINISTRATORS, LEARNERS, MANAGERS, TRAINERS
 from courses.testing import make_user
+from courses.viewsets import HISTORY_PANELS_HOOK
 
 
 def learners(response) -> list[str]:
@@ -122,35 +123,53 @@ def test_the_list_exports_carry_their_parameters_and_a_hash_that_a_rerun_reprodu
     assert again["SHA-256 of the rows above"] == about["SHA-256 of the rows above"]
 
 
+def history(client, user) -> str:
+    """A person's history as the reports link to it: through the report's address, on to their staff profile."""
+    response = client.get(f"/admin/compliance/people/{user.pk}/")
+    profile = StaffProfile.objects.get(user=user)
+    assert response.status_code == 302
+    assert response.url == f"/admin/staff_profiles/inspect/{profile.pk}/"
+    page = client.get(response.url)
+    assert page.status_code == 200
+    return page.text
+
+
 def test_a_manager_opens_the_history_of_their_team_member_only(manager_client, org):
     cyrus, dara = org["people"]["cyrus"], org["people"]["dara"]
 
-    mine = manager_client.get(f"/admin/compliance/people/{cyrus.pk}/")
-    theirs = manager_client.get(f"/admin/compliance/people/{dara.pk}/")
+    mine = history(manager_client, cyrus)
 
-    assert mine.status_code == 200
-    assert "Cyrus Cyrusson" in mine.text
-    assert "In progress" in mine.text
-    assert theirs.status_code == 404
+    assert "Cyrus Cyrusson" in mine
+    assert "In progress" in mine
+    assert manager_client.get(f"/admin/compliance/people/{dara.pk}/").status_code == 404
+    dara_profile = StaffProfile.objects.get(user=dara)
+    assert manager_client.get(f"/admin/staff_profiles/inspect/{dara_profile.pk}/").status_code == 404
 
 
 def test_a_trainer_opens_anyones_history_with_every_cycle(trainer, org):
     elin = org["people"]["elin"]
     enrollment = Enrollment.objects.get(user=elin)
 
-    page = trainer.get(f"/admin/compliance/people/{elin.pk}/").text
+    page = history(trainer, elin)
 
     assert "Expired" in page
     assert "Listening basics" in page
     assert str(enrollment.cycles.get().opened_on.year) in page
 
 
+def test_the_reports_link_each_person_to_their_history(manager_client, org):
+    bita = StaffProfile.objects.get(user=org["people"]["bita"])
+    for report in ("matrix", "overdue"):
+        page = manager_client.get(f"/admin/compliance/{report}/").text
+        assert f'href="/admin/staff_profiles/inspect/{bita.pk}/"' in page
+
+
 def test_other_apps_add_panels_to_the_history(trainer, org):
     def certificates(request, learner):
         return f"<p>Certificates of {learner.username}</p>"
 
-    with hooks.register_temporarily("compliance_history_panels", certificates):
-        page = trainer.get(f"/admin/compliance/people/{org['people']['ali'].pk}/").text
+    with hooks.register_temporarily(HISTORY_PANELS_HOOK, certificates):
+        page = history(trainer, org["people"]["ali"])
 
     assert "Certificates of ali" in page
 
