@@ -22,8 +22,9 @@ from django.utils.translation import get_language, gettext
 from compliance.filters import localized_titles
 from courses.models import CoursePage, Enrollment, StaffProfile, Status
 
-#: People pivoted per query when a whole matrix is exported.
-EXPORT_CHUNK = 2000
+#: People pivoted per query when a whole matrix is exported: few enough that each query reads their
+#: enrolments through the (learner, course) index rather than the whole table.
+EXPORT_CHUNK = 500
 
 
 class Cell(NamedTuple):
