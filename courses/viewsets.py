@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -226,6 +226,9 @@ class StaffHistoryView(VisibleObjectMixin, model_views.InspectView):
     other apps add through :data:`HISTORY_PANELS_HOOK`. The one history screen: reports link here."""
 
     template_name = "courses/admin/staff_history.html"
+
+    def get_page_subtitle(self):
+        return self.object.name_for(get_language())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
