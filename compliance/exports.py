@@ -121,9 +121,15 @@ class AuditedExportMixin:
         header = self.export_header()
         lines.hashed(header)
         sheet.append(safe_row(header))
+        date_cells = _DateCells(sheet)
         for row in self.export_rows():
             lines.hashed(row)
-            sheet.append([_date_cell(sheet, value) if isinstance(value, date) else safe_cell(value) for value in row])
+            sheet.append(
+                [
+                    date_cells(column, value) if isinstance(value, date) else safe_cell(value)
+                    for column, value in enumerate(row)
+                ]
+            )
         about = workbook.create_sheet(title=gettext("Parameters")[:31])
         for parameter in self.export_parameters():
             about.append(safe_row(parameter))
@@ -137,8 +143,21 @@ class AuditedExportMixin:
         )
 
 
-def _date_cell(sheet, value: date) -> WriteOnlyCell:
-    """A date cell that spreadsheets show as a date rather than as a number."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "yyyy-mm-dd"
-    return cell
+class _DateCells:
+    """Date cells that spreadsheets show as dates rather than as numbers.
+
+    One styled cell per column, given its next value: a write-only sheet writes a row's cells as it is
+    appended, and making and styling a cell for each of a large export's dates costs more than writing it.
+    """
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.cells: dict[int, WriteOnlyCell] = {}
+
+    def __call__(self, column: int, value: date) -> WriteOnlyCell:
+        cell = self.cells.get(column)
+        if cell is None:
+            cell = self.cells[column] = WriteOnlyCell(self.sheet)
+            cell.number_format = "yyyy-mm-dd"
+        cell.value = value
+        return cell
