@@ -30,6 +30,7 @@ from certificates import issuing
 from certificates.models import Certificate, CertificateQuerySet
 from certificates.tasks import render_certificate
 from certificates.views import pdf_response
+from courses.exports import SafeSpreadsheetExportMixin
 from courses.models import CoursePage
 
 permission_policy = ModelPermissionPolicy(Certificate)
@@ -73,8 +74,10 @@ def filtered_certificates(request) -> CertificateQuerySet:
     return CertificateFilterSet(request.GET, queryset=register_rows(request.user), request=request).qs
 
 
-class CertificateRegisterView(ReportView):
-    """Every certificate a trainer (or a manager, for their team) may see: issued, expiring, revoked."""
+class CertificateRegisterView(SafeSpreadsheetExportMixin, ReportView):
+    """Every certificate a trainer (or a manager, for their team) may see: issued, expiring, revoked.
+
+    Its exports write holders' names and reasons as text a spreadsheet cannot run."""
 
     page_title = _("Certificate register")
     header_icon = "doc-full"

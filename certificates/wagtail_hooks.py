@@ -11,7 +11,7 @@ from certificates.admin_views import permission_policy
 from certificates.models import Certificate
 from certificates.viewsets import CertificateTemplateViewSet
 from courses.roles import ADMINISTRATORS, MANAGERS, ROLE_PERMISSIONS_HOOK, TRAINERS
-from courses.viewsets import TRAINING_MENU_HOOK
+from courses.viewsets import HISTORY_PANELS_HOOK, TRAINING_MENU_HOOK
 
 register_snippet(CertificateTemplateViewSet)
 
@@ -71,6 +71,17 @@ def course_certificates(context) -> str:
         {"certificates": certificates, "heading": _("Your certificates for this course")},
         request=context["request"],
     )
+
+
+@hooks.register(HISTORY_PANELS_HOOK)
+def history_certificates(request, learner) -> str:
+    """The learner's certificates, as the register lists them, on their training history, for those who see it."""
+    if not permission_policy.user_has_permission(request.user, "view"):
+        return ""
+    certificates = Certificate.objects.visible_to(request.user).held_by(learner).with_status().order_by("-created_at")
+    if not certificates:
+        return ""
+    return render_to_string("certificates/admin/history_panel.html", {"certificates": certificates}, request=request)
 
 
 @hooks.register(ROLE_PERMISSIONS_HOOK)

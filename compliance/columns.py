@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 
 from courses.formatting import local_date
-from courses.models import Status
+from courses.models import StaffProfile, Status
 
 NOT_REQUIRED = _("Not required")
 
@@ -33,26 +33,34 @@ class TextColumn(Column):
 
 
 class PersonColumn(TitleColumn):
-    """A person's name in the admin's language, linked to their training history."""
+    """A person's name in the admin's language, linked to their training history (their staff profile's)."""
 
     def render_cell_html(self, instance, parent_context):
+        url = self.history_url(instance)
+        if not url:
+            return format_html('<td class="title">{}</td>', self.get_value(instance))
         return format_html(
             '<td class="title"><div class="title-wrapper"><a href="{}">{}</a></div></td>',
-            self.history_url(instance),
+            url,
             self.get_value(instance),
         )
 
-    def __init__(self, name, *, user_id, staff_profile, **kwargs):
-        self.user_id = user_id
+    def __init__(self, name, *, staff_profile, **kwargs):
         self.staff_profile = staff_profile
         super().__init__(name, get_url=self.history_url, **kwargs)
 
     def history_url(self, instance) -> str:
-        return reverse("compliance:history", args=[self.user_id(instance)])
+        profile = self.staff_profile(instance)
+        return history_url(profile) if profile else ""
 
     def get_value(self, instance):
         profile = self.staff_profile(instance)
         return profile.name_for(get_language()) if profile else ""
+
+
+def history_url(profile: StaffProfile) -> str:
+    """The address of ``profile``'s training history: the staff profile's own screen in the training admin."""
+    return reverse("staff_profiles:inspect", args=[profile.pk])
 
 
 class LocalDateColumn(TextColumn):

@@ -70,12 +70,26 @@ class ManagerChoiceFilter(django_filters.ModelChoiceFilter):
         return queryset.filter(**{f"{self.team_field}__in": StaffProfile.objects.team_of(value).values("user")})
 
 
-class MatrixFilterSet(ScopedFilterSet):
-    """Filters of the matrix: who (department, manager, hire dates), which courses, which statuses, on which day."""
+class AsOfFilterSet(ScopedFilterSet):
+    """A report of any day: today unless another is asked for."""
 
     on = django_filters.DateFilter(
-        label=_("As of"), method="as_of", widget=AdminDateInput, help_text=_("Show the matrix as it stood that day.")
+        label=_("As of"), method="as_of", widget=AdminDateInput, help_text=_("Show the report as it stood that day.")
     )
+
+    @property
+    def day(self):
+        """The day the report shows: the one asked for, else today."""
+        return (self.form.cleaned_data.get("on") if self.is_valid() else None) or timezone.localdate()
+
+    def as_of(self, queryset, name, value):
+        # The day is the view's to apply: it changes the statuses, not the rows filtered here.
+        return queryset
+
+
+class MatrixFilterSet(AsOfFilterSet):
+    """Filters of the matrix: who (department, manager, hire dates), which courses, which statuses, on which day."""
+
     department = django_filters.ChoiceFilter(label=_("Department"))
     manager = ManagerChoiceFilter(label=_("Manager"), team_field="user", queryset=get_user_model().objects.none())
     course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=canonical_courses(), method="in_course")
@@ -87,15 +101,6 @@ class MatrixFilterSet(ScopedFilterSet):
     class Meta:
         model = StaffProfile
         fields = ["on", "department", "manager", "course", "status", "hire_date"]
-
-    @property
-    def day(self):
-        """The day the matrix shows: the one asked for, else today."""
-        return (self.form.cleaned_data.get("on") if self.is_valid() else None) or timezone.localdate()
-
-    def as_of(self, queryset, name, value):
-        # The day changes the cells, not who is listed.
-        return queryset
 
     def in_course(self, queryset, name, value):
         return queryset.filter(user__in=self._required().filter(course=value).values("user"))
@@ -111,7 +116,7 @@ class MatrixFilterSet(ScopedFilterSet):
         return Enrollment.objects.required(self.day)
 
 
-class EnrollmentReportFilterSet(ScopedFilterSet):
+class EnrollmentReportFilterSet(AsOfFilterSet):
     """Filters of the overdue and due-soon lists."""
 
     department = django_filters.ChoiceFilter(label=_("Department"), field_name="user__staff_profile__department")
@@ -120,4 +125,4 @@ class EnrollmentReportFilterSet(ScopedFilterSet):
 
     class Meta:
         model = Enrollment
-        fields = ["department", "manager", "course"]
+        fields = ["on", "department", "manager", "course"]

@@ -6,29 +6,23 @@ everyone, managers their own team. Filters, search, sorting, paging and exports 
 
 from __future__ import annotations
 
-import csv
 import datetime
-import tempfile
 from collections.abc import Iterator
 from functools import cached_property
 
-from django.db.models import F, Prefetch, Q
-from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.db.models import F, Q
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from wagtail import hooks
+from django.views import View
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import PermissionCheckedMixin
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from compliance.columns import TONES, LocalDateColumn, PersonColumn, StatusColumn, TextColumn
+from compliance.columns import LocalDateColumn, PersonColumn, StatusColumn, TextColumn, history_url
+from compliance.exports import AuditedExportMixin
 from compliance.filters import (
     EnrollmentReportFilterSet,
     MatrixFilterSet,
@@ -36,14 +30,10 @@ from compliance.filters import (
     due_soon_filter,
     localized_titles,
 )
-from compliance.matrix import Cell, Fingerprint, Matrix, manager_name
+from compliance.matrix import EXPORT_CHUNK, Cell, Matrix, manager_name
 from courses.formatting import local_date
-from courses.models import Attempt, CourseCompletion, Cycle, Enrollment, StaffProfile, Status
+from courses.models import Enrollment, StaffProfile, Status
 from courses.models.staff import sees_everyone
-
-#: The hook for other apps' panels on a learner's history page: functions taking the request and
-#: the learner and returning HTML (the certificates app lists certificates there).
-HISTORY_PANELS_HOOK = "compliance_history_panels"
 
 #: Who may open the reports: whoever may view enrolments (trainers, managers, administrators).
 enrollment_permissions = ModelPermissionPolicy(Enrollment)
@@ -65,13 +55,47 @@ def scope_description(user) -> str:
     return gettext("Team of %(manager)s") % {"manager": name}
 
 
-class ComplianceReportView(ReportView):
-    """A report only for those who may view enrolments."""
+class ComplianceReportView(AuditedExportMixin, ReportView):
+    """A report only for those who may view enrolments, exported with its parameters and SHA-256."""
 
     permission_policy = enrollment_permissions
     any_permission_required = ["view"]
     search_backend_name = None
     is_searchable = True
+
+    @cached_property
+    def day(self) -> datetime.date:
+        """The day the report shows (its filters' "as of"), today unless another was asked for."""
+        return self.filters.day
+
+    def get_page_subtitle(self):
+        return gettext("As of %(day)s") % {"day": local_date(self.day)}
+
+    def export_day(self) -> datetime.date:
+        return self.day
+
+    def export_parameters(self) -> list[tuple[str, str]]:
+        parameters = [
+            (gettext("Report"), str(self.page_title)),
+            (gettext("As of"), self.export_day().isoformat()),
+            (gettext("Scope"), scope_description(self.request.user)),
+            (gettext("Exported by"), self.request.user.get_username()),
+            (gettext("Exported at"), timezone.localtime().isoformat(timespec="seconds")),
+        ]
+        if self.filters and self.filters.is_valid():
+            for name, value in self.filters.form.cleaned_data.items():
+                if name != "on" and value not in (None, "", [], slice(None, None)):
+                    label = str(self.filters.form.fields[name].label)
+                    parameters.append((label, _describe(value)))
+        if self.search_query:
+            parameters.append((gettext("Search"), self.search_query))
+        if self.ordering:
+            parameters.append((gettext("Sorted by"), self.ordering))
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        query["on"] = self.export_day().isoformat()
+        parameters.append((gettext("Address"), f"{self.request.path}?{query.urlencode()}"))
+        return parameters
 
 
 class MatrixView(ComplianceReportView):
@@ -105,10 +129,6 @@ class MatrixView(ComplianceReportView):
         )
 
     @cached_property
-    def day(self) -> datetime.date:
-        return self.filters.day
-
-    @cached_property
     def courses(self):
         course = self.filters.form.cleaned_data.get("course") if self.filters.is_valid() else None
         return [course] if course else list(canonical_courses())
@@ -125,7 +145,6 @@ class MatrixView(ComplianceReportView):
                 "name",
                 label=_("Name"),
                 sort_key="name",
-                user_id=lambda person: person.user_id,
                 staff_profile=lambda person: person,
             ),
             TextColumn("department", label=_("Department"), sort_key="department"),
@@ -137,102 +156,22 @@ class MatrixView(ComplianceReportView):
             ],
         ]
 
-    def get_page_subtitle(self):
-        return gettext("As of %(day)s") % {"day": local_date(self.day)}
-
     def decorate_paginated_queryset(self, object_list):
         return self.matrix.cells_for(object_list)
 
-    def get(self, request, *args, **kwargs):
-        if self.is_export:
-            return self.export(request.GET["export"])
-        return super().get(request, *args, **kwargs)
-
     # Exports
 
-    def parameters(self) -> list[tuple[str, str]]:
-        """What an auditor needs to make the same export again: the day, the scope, every filter."""
-        parameters = [
-            (gettext("Report"), str(self.page_title)),
-            (gettext("As of"), self.day.isoformat()),
-            (gettext("Scope"), scope_description(self.request.user)),
-            (gettext("Exported by"), self.request.user.get_username()),
-            (gettext("Exported at"), timezone.localtime().isoformat(timespec="seconds")),
-        ]
-        if self.filters.is_valid():
-            for name, value in self.filters.form.cleaned_data.items():
-                if name != "on" and value not in (None, "", [], slice(None, None)):
-                    label = str(self.filters.form.fields[name].label)
-                    parameters.append((label, _describe(value)))
-        if self.search_query:
-            parameters.append((gettext("Search"), self.search_query))
-        parameters.append((gettext("Sorted by"), self.ordering))
-        query = self.request.GET.copy()
-        query.pop("export", None)
-        query["on"] = self.day.isoformat()
-        parameters.append((gettext("Address"), f"{self.request.path}?{query.urlencode()}"))
-        return parameters
+    export_sheet_title = _("Matrix")
 
-    def export(self, file_format: str):
-        if file_format == self.FORMAT_CSV:
-            response = StreamingHttpResponse(self.stream_matrix_csv(), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{self.export_name()}.csv"'
-            return response
-        return self.matrix_xlsx_response()
+    def export_header(self) -> list[str]:
+        return self.matrix.headings()
 
-    def export_name(self) -> str:
-        return f"{self.export_filename}-{self.day.isoformat()}"
-
-    def stream_matrix_csv(self) -> Iterator[str]:
-        line = _Echo()
-        writer = csv.writer(line)
-        fingerprint = Fingerprint()
-        headings = self.matrix.headings()
-        fingerprint.add(headings)
-        yield writer.writerow(headings)
-        for row in self.matrix.rows():
-            fingerprint.add(row)
-            yield writer.writerow(row)
-        yield writer.writerow([])
-        for name, value in self.parameters():
-            yield writer.writerow([name, value])
-        yield writer.writerow([gettext("SHA-256 of the rows above"), fingerprint.hexdigest()])
-
-    def matrix_xlsx_response(self):
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=gettext("Matrix")[:31])
-        fingerprint = Fingerprint()
-        headings = self.matrix.headings()
-        fingerprint.add(headings)
-        sheet.append(headings)
-        for row in self.matrix.rows():
-            fingerprint.add(row)
-            sheet.append([_xlsx_date(sheet, value) if isinstance(value, datetime.date) else value for value in row])
-        about = workbook.create_sheet(title=gettext("Parameters")[:31])
-        for name, value in self.parameters():
-            about.append([name, value])
-        about.append([gettext("SHA-256 of the matrix's rows as CSV"), fingerprint.hexdigest()])
-        # Written to disk rather than memory, so the file's size does not weigh on the server.
-        output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-        workbook.save(output)
-        output.seek(0)
-        return FileResponse(
-            output,
-            as_attachment=True,
-            filename=f"{self.export_name()}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    def export_rows(self) -> Iterator[list]:
+        return self.matrix.rows()
 
 
 class MatrixResultsView(MatrixView):
     results_only = True
-
-
-def _xlsx_date(sheet, value: datetime.date) -> WriteOnlyCell:
-    """A date cell that spreadsheets show as a date rather than as a number."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "yyyy-mm-dd"
-    return cell
 
 
 def _describe(value) -> str:
@@ -243,13 +182,6 @@ def _describe(value) -> str:
     if hasattr(value, "get_full_name"):
         return value.get_full_name() or value.get_username()
     return str(value)
-
-
-class _Echo:
-    """A file-like object handing back what the csv writer writes, for streaming."""
-
-    def write(self, text: str) -> str:
-        return text
 
 
 class EnrollmentReportView(ComplianceReportView):
@@ -272,8 +204,8 @@ class EnrollmentReportView(ComplianceReportView):
     def get_base_queryset(self):
         return (
             Enrollment.objects.visible_to(self.request.user)
-            .required()
-            .with_status()
+            .required(self.day)
+            .with_status(self.day)
             .filter(self.status_filter())
             .select_related("course", "user__staff_profile__manager__staff_profile")
             .order_by("status_date", "user__last_name", "user__first_name")
@@ -296,7 +228,6 @@ class EnrollmentReportView(ComplianceReportView):
             PersonColumn(
                 "learner",
                 label=_("Learner"),
-                user_id=lambda enrollment: enrollment.user_id,
                 staff_profile=lambda enrollment: _profile(enrollment),
             ),
             TextColumn("course", label=_("Course"), accessor=self.course_title),
@@ -309,17 +240,21 @@ class EnrollmentReportView(ComplianceReportView):
             Column("manager", label=_("Manager"), accessor=lambda e: _manager_name(e, language)),
         ]
 
-    def to_row_dict(self, item):
+    def export_header(self) -> list[str]:
+        return [str(self.export_headings[field]) for field in self.list_export]
+
+    def export_rows(self) -> Iterator[list]:
         language = get_language()
-        profile = _profile(item)
-        return {
-            "learner": profile.name_for(language) if profile else item.user.get_username(),
-            "course": self.course_title(item),
-            "status": item.get_status_display(),
-            "status_date": item.status_date,
-            "department": profile.department if profile else "",
-            "manager": _manager_name(item, language),
-        }
+        for enrollment in self.get_filtered_queryset().iterator(chunk_size=EXPORT_CHUNK):
+            profile = _profile(enrollment)
+            yield [
+                profile.name_for(language) if profile else enrollment.user.get_username(),
+                self.course_title(enrollment),
+                str(enrollment.get_status_display()),
+                enrollment.status_date,
+                profile.department if profile else "",
+                _manager_name(enrollment, language),
+            ]
 
 
 def _profile(enrollment: Enrollment) -> StaffProfile | None:
@@ -350,7 +285,7 @@ class DueSoonView(EnrollmentReportView):
     export_filename = "training-due-soon"
 
     def status_filter(self):
-        return due_soon_filter(timezone.localdate())
+        return due_soon_filter(self.day)
 
 
 class OverdueResultsView(OverdueView):
@@ -361,53 +296,12 @@ class DueSoonResultsView(DueSoonView):
     results_only = True
 
 
-class HistoryView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """One learner's whole record: every course, cycle and attempt, and what other apps add (certificates)."""
+class HistoryView(PermissionCheckedMixin, View):
+    """A person's training history from the reports: the staff profile's screen, for whoever may see them."""
 
     permission_policy = enrollment_permissions
     any_permission_required = ["view"]
-    template_name = "compliance/history.html"
-    header_icon = "user"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        visible = StaffProfile.objects.visible_to(request.user).select_related("user")
-        self.profile = get_object_or_404(visible, user_id=kwargs["user_id"])
-        self.learner = self.profile.user
-
-    def get_page_title(self):
-        return gettext("Training history")
-
-    def get_page_subtitle(self):
-        return self.profile.name_for(get_language())
-
-    def get_breadcrumbs_items(self):
-        return [
-            *super().get_breadcrumbs_items(),
-            {"url": "", "label": self.get_page_title()},
-            {"url": "", "label": self.get_page_subtitle()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        enrollments = list(
-            Enrollment.objects.filter(user=self.learner)
-            .with_status()
-            .select_related("course")
-            .prefetch_related(
-                Prefetch("cycles", queryset=Cycle.objects.order_by("-number")),
-                Prefetch("completions", queryset=CourseCompletion.objects.all()),
-                Prefetch("attempts", queryset=Attempt.objects.select_related("activity", "lesson")),
-            )
-            .order_by("course__path")
-        )
-        titles = localized_titles(enrollment.course.translation_key for enrollment in enrollments)
-        for enrollment in enrollments:
-            enrollment.tone = TONES[enrollment.status]
-            enrollment.course_title = titles[enrollment.course.translation_key]
-        context.update(
-            profile=self.profile,
-            enrollments=enrollments,
-            panels=[fn(self.request, self.learner) for fn in hooks.get_hooks(HISTORY_PANELS_HOOK)],
-        )
-        return context
+    def get(self, request, user_id: int):
+        profile = get_object_or_404(StaffProfile.objects.visible_to(request.user), user_id=user_id)
+        return redirect(history_url(profile))

@@ -16,8 +16,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.admin.views.generic import models as model_views
@@ -36,11 +37,15 @@ from courses.models import (
     QuizActivity,
     ReflectionActivity,
     StaffProfile,
+    localize_courses,
 )
 from courses.staff_import_views import StaffImportView
 
 ACTIVITY_MENU_HOOK = "register_training_activities_menu_item"
 TRAINING_MENU_HOOK = "register_training_menu_item"
+#: Other apps' panels on a learner's training history (the staff profile's inspect screen): functions
+#: taking the request and the learner and returning HTML, or "" for nothing (certificates list theirs).
+HISTORY_PANELS_HOOK = "register_training_history_panel"
 
 
 # Activities
@@ -217,20 +222,28 @@ class StaffProfileIndexView(SafeSpreadsheetExportMixin, ReadableIndexView):
 
 
 class StaffHistoryView(VisibleObjectMixin, model_views.InspectView):
-    """A learner's profile and full training history: every course, cycle, completion and attempt."""
+    """A learner's profile and full training history: every course, cycle, completion and attempt, then what
+    other apps add through :data:`HISTORY_PANELS_HOOK`. The one history screen: reports link here."""
 
     template_name = "courses/admin/staff_history.html"
 
+    def get_page_subtitle(self):
+        return self.object.name_for(get_language())
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["enrollments"] = (
+        learner = self.object.user
+        enrollments = (
             Enrollment.objects.visible_to(self.request.user)
-            .filter(user=self.object.user)
+            .filter(user=learner)
             .with_status()
             .select_related("course", "rule", "assigned_by")
             .prefetch_related("cycles", "completions", "attempts__activity")
-            .order_by("course__title")
+            .order_by("course__path")
         )
+        context["enrollments"] = localize_courses(enrollments)
+        panels = (panel(self.request, learner) for panel in hooks.get_hooks(HISTORY_PANELS_HOOK))
+        context["panels"] = [panel for panel in panels if panel]
         return context
 
 

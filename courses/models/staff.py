@@ -83,5 +83,10 @@ class StaffProfile(models.Model):
     def name_for(self, language_code: str) -> str:
         """The name to print in ``language_code``: Persian script for Persian, else Latin; each falls back on
         the other, then on the username."""
-        names = [self.persian_name, self.latin_name] if language_code == "fa" else [self.latin_name, self.persian_name]
-        return next((name for name in names if name), self.user.get_username())
+        return self.choose_name(language_code, self.persian_name, self.latin_name, self.user.get_username())
+
+    @staticmethod
+    def choose_name(language_code: str, persian_name: str, latin_name: str, username: str) -> str:
+        """:meth:`name_for` from the names themselves, for code that reads them as values rather than profiles."""
+        names = [persian_name, latin_name] if language_code == "fa" else [latin_name, persian_name]
+        return next((name for name in names if name), username)

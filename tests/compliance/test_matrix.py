@@ -176,7 +176,7 @@ def test_the_xlsx_export_opens_and_has_the_same_rows_and_hash_as_the_csv(manager
     assert values == rows
     xlsx_about = {row[0]: row[1] for row in about.iter_rows(values_only=True)}
     csv_about = {row[0]: row[1] for row in parameters}
-    assert xlsx_about["SHA-256 of the matrix's rows as CSV"] == csv_about["SHA-256 of the rows above"]
+    assert xlsx_about["SHA-256 of the first sheet's rows as CSV"] == csv_about["SHA-256 of the rows above"]
 
 
 def test_a_page_costs_the_same_queries_however_many_people_and_enrolments(manager_client, org):

@@ -2,21 +2,25 @@
 
 On 20,000 enrolments (2,000 staff in 10 courses, half completed, refreshers spread over a year),
 analysed first so the planner knows the sizes, the status of one learner and of a page of
-learners, the daily sweep's batch select and every query of the dashboard are EXPLAINed; the test
-fails on a sequential scan over courses_enrollment. Runs on PostgreSQL only (`make pytest-postgres`).
+learners, the daily sweep's batch select, every query of the dashboard and every query of the
+compliance matrix's page and of its export are EXPLAINed; the test fails on a sequential scan over
+courses_enrollment. Runs on PostgreSQL only (`make pytest-postgres`).
 """
 
 import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from courses.models import CourseCompletion, Cycle, Enrollment
+from compliance import matrix
+from courses.models import CourseCompletion, Cycle, Enrollment, StaffProfile
 from courses.refreshers import BATCH_SIZE
-from courses.testing import make_course
+from courses.roles import TRAINERS, set_up_roles
+from courses.testing import make_course, make_user
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
 
@@ -33,6 +37,7 @@ def enrolments(index):
     users = get_user_model().objects.bulk_create(
         [get_user_model()(username=f"staff{number:05}", password="!") for number in range(STAFF)]
     )
+    StaffProfile.objects.bulk_create([StaffProfile(user=user, department=f"Team {user.pk % 20}") for user in users])
     courses = [make_course(index, f"Course {number}") for number in range(COURSES)]
     enrollments = Enrollment.objects.bulk_create(
         [
@@ -91,9 +96,18 @@ def captured(run) -> list[str]:
     return [query["sql"] for query in queries if WATCHED in query["sql"]]
 
 
-def test_no_query_that_grows_with_the_staff_reads_every_enrolment(enrolments, client):
+def test_no_query_that_grows_with_the_staff_reads_every_enrolment(enrolments, client, monkeypatch):
     learner, page_of_learners = enrolments[1234], enrolments[500:550]
     today = timezone.localdate()
+    set_up_roles()
+    trainer = make_user("trainer")
+    trainer.groups.add(Group.objects.get(name=TRAINERS))
+    # The export's chunks, in the proportion they have to the staff at full size (500 of 10,000).
+    monkeypatch.setattr(matrix, "EXPORT_CHUNK", STAFF // 20)
+    client.force_login(trainer)
+    matrix_page = captured(lambda: client.get("/admin/compliance/matrix/"))
+    matrix_export = captured(lambda: b"".join(client.get("/admin/compliance/matrix/?export=csv").streaming_content))
+    assert len(matrix_export) == 20  # one status query a chunk
     client.force_login(learner)
     plans = {
         "status of one learner": [Enrollment.objects.with_status().filter(user=learner).query.sql_with_params()],
@@ -101,6 +115,8 @@ def test_no_query_that_grows_with_the_staff_reads_every_enrolment(enrolments, cl
             Enrollment.objects.with_status().filter(user__in=page_of_learners).query.sql_with_params()
         ],
         "dashboard": [(sql, ()) for sql in captured(lambda: client.get("/my-training/"))],
+        "compliance matrix's page": [(sql, ()) for sql in matrix_page],
+        "compliance matrix's export": [(sql, ()) for sql in matrix_export],
         "daily sweep's batch of refreshers to open": [(SWEEP_BATCH, [today])],
     }
     assert all(plans.values())
