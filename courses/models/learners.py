@@ -184,10 +184,14 @@ class EnrollmentQuerySet(models.QuerySet):
         ).values("value")[:1]
         return self.annotate(completion_status=Subquery(completion_status)).annotate(
             status=Coalesce(F("completion_status"), Subquery(cycle_status), Value(Status.NOT_STARTED)),
-            status_date=Case(
-                When(completion_status__isnull=True, then=Subquery(cycle.values("due_on")[:1])),
-                default=Subquery(completion_date),
-                output_field=models.DateField(),
+            # The completion's date when it has one; only when it has none (never expires, or no completion)
+            # is the completion looked up again, to tell those two apart.
+            status_date=Coalesce(
+                Subquery(completion_date),
+                Case(
+                    When(completion_status__isnull=True, then=Subquery(cycle.values("due_on")[:1])),
+                    output_field=models.DateField(),
+                ),
             ),
             is_compliant=Case(
                 When(completion_status__in=COMPLIANT_STATUSES, then=Value(True)),
