@@ -5,8 +5,8 @@ Contract: a report view that mixes in :class:`AuditedExportMixin` gives its head
 (:meth:`~AuditedExportMixin.export_rows`, a generator, so that memory stays flat) and what
 was asked of it (:meth:`~AuditedExportMixin.export_parameters`). ``?export=csv`` streams a
 CSV file of the headings and rows, then a blank line, the parameters and the SHA-256 of the
-lines above it; ``?export=xlsx`` writes the same rows to a workbook's first sheet (built in
-write-only mode in a temporary file, then streamed) and the parameters with the same SHA-256
+lines above it; ``?export=xlsx`` writes the same rows to a workbook's first sheet (written row by row
+to a temporary file with XlsxWriter, then streamed) and the parameters with the same SHA-256
 to a second sheet. Every text cell, headings and parameters included, passes through
 :func:`courses.exports.safe_cell`; the SHA-256 is that of the rows as written.
 """
@@ -19,11 +19,10 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from courses.exports import safe_cell
 
@@ -32,6 +31,13 @@ from courses.exports import safe_cell
 CSV_ROWS_PER_CHUNK = 500
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Rows go to disk as they are written; text stays text (never a formula or a link), whatever it starts with.
+XLSX_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "remove_timezone": True,
+}
 
 
 def safe_row(row: Iterable) -> list:
@@ -115,49 +121,31 @@ class AuditedExportMixin:
         yield "".join(chunk)
 
     def xlsx_response(self) -> FileResponse:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=(self.export_sheet_title or gettext("Report"))[:31])
+        # Written row by row to a temporary file, so neither the rows nor the file weigh on the server's memory.
+        output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+        workbook = xlsxwriter.Workbook(output, XLSX_OPTIONS)
+        sheet = workbook.add_worksheet((self.export_sheet_title or gettext("Report"))[:31])
+        dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
         lines = CsvLines()
         header = self.export_header()
         lines.hashed(header)
-        sheet.append(safe_row(header))
-        date_cells = _DateCells(sheet)
-        for row in self.export_rows():
+        sheet.write_row(0, 0, safe_row(header))
+        for number, row in enumerate(self.export_rows(), start=1):
             lines.hashed(row)
-            sheet.append(
-                [
-                    date_cells(column, value) if isinstance(value, date) else safe_cell(value)
-                    for column, value in enumerate(row)
-                ]
-            )
-        about = workbook.create_sheet(title=gettext("Parameters")[:31])
-        for parameter in self.export_parameters():
-            about.append(safe_row(parameter))
-        about.append([gettext("SHA-256 of the first sheet's rows as CSV"), lines.hexdigest()])
-        # Written to disk rather than memory, so the file's size does not weigh on the server.
-        output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-        workbook.save(output)
+            for column, value in enumerate(row):
+                if isinstance(value, date):
+                    sheet.write_datetime(number, column, value, dates)
+                else:
+                    sheet.write(number, column, safe_cell(value))
+        about = workbook.add_worksheet(gettext("Parameters")[:31])
+        parameters = [
+            *self.export_parameters(),
+            (gettext("SHA-256 of the first sheet's rows as CSV"), lines.hexdigest()),
+        ]
+        for number, parameter in enumerate(parameters):
+            about.write_row(number, 0, safe_row(parameter))
+        workbook.close()
         output.seek(0)
         return FileResponse(
             output, as_attachment=True, filename=f"{self.export_name()}.xlsx", content_type=XLSX_CONTENT_TYPE
         )
-
-
-class _DateCells:
-    """Date cells that spreadsheets show as dates rather than as numbers.
-
-    One styled cell per column, given its next value: a write-only sheet writes a row's cells as it is
-    appended, and making and styling a cell for each of a large export's dates costs more than writing it.
-    """
-
-    def __init__(self, sheet):
-        self.sheet = sheet
-        self.cells: dict[int, WriteOnlyCell] = {}
-
-    def __call__(self, column: int, value: date) -> WriteOnlyCell:
-        cell = self.cells.get(column)
-        if cell is None:
-            cell = self.cells[column] = WriteOnlyCell(self.sheet)
-            cell.number_format = "yyyy-mm-dd"
-        cell.value = value
-        return cell
