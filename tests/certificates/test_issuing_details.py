@@ -66,3 +66,16 @@ def test_a_second_revocation_keeps_the_first(completion):
     )
     assert certificate.events.filter(action=CertificateEvent.Action.REVOKED).count() == 1
     assert certificate.revoked_at <= timezone.now()
+
+
+def test_only_completions_without_a_certificate_get_a_pending_one(completion, course):
+    issued = issuing.issue_for_completion(completion)
+    missing = [complete(make_user(name), course) for name in ("first", "second")]
+
+    created = issuing.create_missing()
+
+    assert created == 2
+    assert list(completion.certificates.all()) == [issued]
+    for record in missing:
+        (pending,) = record.certificates.all()
+        assert pending.status_on() == Certificate.Status.PENDING
