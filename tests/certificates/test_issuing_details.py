@@ -79,3 +79,12 @@ def test_only_completions_without_a_certificate_get_a_pending_one(completion, co
     for record in missing:
         (pending,) = record.certificates.all()
         assert pending.status_on() == Certificate.Status.PENDING
+
+
+def test_issuing_again_for_a_completion_gives_back_its_certificate(completion):
+    first = issuing.issue_for_completion(completion)
+
+    again = issuing.issue_for_completion(completion)
+
+    assert again.pk == first.pk
+    assert completion.certificates.count() == 1
