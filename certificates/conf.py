@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     # live in the default cache: use a cache shared by every process (Redis, Memcached, database) in
     # production, or each process counts on its own.
     "CERTIFICATE_VERIFY_RATE": (30, 60),
+    # The largest file the verification page checks; a certificate is a few hundred kilobytes.
+    "CERTIFICATE_VERIFY_MAX_BYTES": 5 * 1024 * 1024,
     # Where certificate files are stored (an alias of STORAGES) and under which folder.
     "CERTIFICATE_STORAGE": "default",
     "CERTIFICATE_FOLDER": "certificates",

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -47,6 +48,25 @@ class CodeForm(forms.Form):
 
 class FileCheckForm(forms.Form):
     file = forms.FileField(label=_("PDF file to check"))
+
+    def clean_file(self):
+        """Only a PDF no larger than a certificate can be one; anything else is refused before hashing."""
+        file = self.cleaned_data["file"]
+        limit = get_setting("CERTIFICATE_VERIFY_MAX_BYTES")
+        if file.size > limit:
+            raise forms.ValidationError(
+                _("This file is larger than any certificate (%(limit)s at most): it is not the certificate issued."),
+                params={"limit": filesizeformat(limit)},
+            )
+        file.seek(0)
+        if not file.read(len(PDF_SIGNATURE)) == PDF_SIGNATURE:
+            raise forms.ValidationError(_("This is not a PDF file. Choose the certificate's PDF file."))
+        file.seek(0)
+        return file
+
+
+#: How every PDF file begins.
+PDF_SIGNATURE = b"%PDF-"
 
 
 @require_GET

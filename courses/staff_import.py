@@ -16,7 +16,8 @@ Contract:
   leaves out, who would be deactivated. Each bad row is listed with its line number and every
   reason it is refused: a missing username, a duplicate username, an unknown manager, a manager
   loop (also through profiles on record), a bad date, language, email or ``active`` value, a
-  value too long. A plan with any error imports nothing.
+  value too long. A file with a control character (a NUL byte, say) is refused as a whole.
+  A plan with any error imports nothing.
 * Planned for someone other than a superuser (``importer``, in the admin), a row that would change
   a superuser's account (name, email, active) is refused, and superusers are never deactivated:
   a new email address would let its owner reset the account's password.
@@ -55,6 +56,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.assignments import apply_assignment_rules
 from courses.models import StaffProfile
+from courses.models.activities import CONTROL_CHARACTERS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -337,6 +339,11 @@ def read_rows(content: bytes) -> tuple[list[StaffRow], list[RowError], list[str]
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
         raise FileError([RowError(line, gettext("The file is not UTF-8 text. Save it as “CSV UTF-8”."))]) from error
+    # No name, address or date holds one, and PostgreSQL refuses a NUL: a file with one is not a staff list.
+    if control := CONTROL_CHARACTERS.search(text):
+        line = text[: control.start()].count("\n") + 1
+        message = gettext("The file contains a control character (%(code)s), which no staff record can hold.")
+        raise FileError([RowError(line, message % {"code": f"U+{ord(control[0]):04X}"})])
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -22,7 +22,7 @@ from courses.models import (
     Status,
     ValidityChange,
 )
-from courses.refreshers import run_sweep
+from courses.refreshers import apply_current_policy, run_sweep
 from courses.testing import make_course, make_lesson, make_quiz, make_reflection, make_user, quiz_answers
 
 TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
@@ -355,3 +355,37 @@ def test_applying_a_new_policy_re_dates_completions_and_logs_it(refresher_due, y
         date("2027-01-09"),
         "trainer",
     )
+
+
+def test_a_new_policy_re_dates_each_learners_own_cycle_and_refresher_date(client, yearly_course):
+    """Two learners in refresher cycles and one not yet: each gets the dates of their own completion."""
+    for username, completed in [("sara", "2025-01-10"), ("omid", "2025-01-20"), ("nima", "2025-11-01")]:
+        life = Life(client, yearly_course, make_user(username, profile={"hire_date": date("2024-12-01")}))
+        with on(completed):
+            for number in (1, 2, 3, 4):
+                life.do_lesson(number)
+    with on("2025-12-30"):
+        run_sweep()
+    course = CoursePage.objects.get(pk=yearly_course.pk)
+    course.renew_every_months = 24
+    course.save_revision().publish()
+
+    def due_dates(username: str) -> list:
+        return list(
+            Cycle.objects.filter(enrollment__user__username=username)
+            .order_by("number")
+            .values_list("due_on", flat=True)
+        )
+
+    first_due = {name: due_dates(name)[0] for name in ("sara", "omid")}
+
+    with on("2025-12-31"):
+        changed = apply_current_policy(course, changed_by=make_user("trainer"))
+
+    assert changed == 3
+    # Valid until the day before the second anniversary; the refresher window opens 30 days before that.
+    assert due_dates("sara") == [first_due["sara"], date("2027-01-09")]
+    assert due_dates("omid") == [first_due["omid"], date("2027-01-19")]
+    nima = Enrollment.objects.get(user__username="nima")
+    assert nima.cycle == 1
+    assert nima.refresher_opens_on == date("2027-10-31") - datetime.timedelta(days=30)

@@ -63,3 +63,17 @@ def test_a_trainers_gets_in_the_admin_change_nothing(trainer_client, started):
 
     assert set(statuses.values()) <= {200, 302, 403}, statuses
     assert changed_tables(before, database_rows()) == {}
+
+
+@pytest.mark.parametrize("url", ["/admin/logout/", "/accounts/logout/"])
+def test_a_get_to_a_logout_url_leaves_the_person_signed_in(trainer_client, url):
+    response = trainer_client.get(url)
+
+    assert response.status_code == 405
+    assert trainer_client.get("/admin/").status_code == 200
+
+
+def test_the_admin_logout_signs_out_on_post(trainer_client):
+    trainer_client.post("/admin/logout/")
+
+    assert trainer_client.get("/admin/").status_code == 302
