@@ -97,7 +97,7 @@ TRAINING_ADMIN = {
     "compliance:overdue_results": Row("login login login sees sees hid sees"),
     "compliance:due_soon": Row("login login login sees sees hid sees"),
     "compliance:due_soon_results": Row("login login login sees sees hid sees"),
-    "compliance:history": Row("login login login ok ok no ok", args={"user_id": "learner"}),
+    "compliance:history": Row("login login login go go no go", args={"user_id": "learner"}),  # to the profile's history
     "training_apply_policy": Row("login login login ok no no ok", post="login login login - no no -"),
     "reminder_admin:index": Row("login login login ok no no ok"),
     "reminder_admin:index_results": Row("login login login ok no no ok"),
