@@ -201,10 +201,10 @@ def make_history(learner, courses: list, past_cycles: int) -> None:
 def measure_dashboards(index, courses: int, past_cycles: int, repeat: int) -> dict[str, Sample]:
     """The floor, the empty dashboard, and the dashboard of a learner with a long history."""
     empty, full = make_user("dashboard-empty"), make_user("dashboard-full")
-    courses = [make_course(index, f"History {number}") for number in range(courses)]
-    for course in courses:
+    history = [make_course(index, f"History {number}") for number in range(courses)]
+    for course in history:
         make_lesson(course, "Lesson")
-    make_history(full, courses, past_cycles)
+    make_history(full, history, past_cycles)
     samples = {}
     for name, user, url in (
         ("floor", empty, "/bench/floor/"),
@@ -214,7 +214,7 @@ def measure_dashboards(index, courses: int, past_cycles: int, repeat: int) -> di
         client = Client()
         client.force_login(user)
         samples[name], html = repeated(client, url, repeat)
-    check(html.count('class="card ') == len(courses), "the dashboard does not show every course")
+    check(html.count('class="card ') == courses, "the dashboard does not show every course")
     return samples
 
 
