@@ -40,6 +40,7 @@ from courses.models import (
     Cycle,
     Enrollment,
     Grade,
+    LessonEntry,
     LessonPage,
     LessonProgress,
     SubmissionError,
@@ -91,14 +92,14 @@ class LessonVisit:
         return {attempt.activity.translation_key for attempt in self.attempts if attempt.passed}
 
     @cached_property
-    def lessons(self) -> list[LessonPage]:
+    def lessons(self) -> list[LessonEntry]:
         """The course's live lessons in this language, each marked ``is_complete``."""
         return self.course.lessons_with_progress(self.enrollment)
 
     def is_lesson_complete(self) -> bool:
         return any(lesson.is_complete for lesson in self.lessons if lesson.pk == self.lesson.pk)
 
-    def next_lesson(self) -> LessonPage | None:
+    def next_lesson(self) -> LessonEntry | None:
         """The first lesson after this one that is not complete yet."""
         after = [lesson for lesson in self.lessons if lesson.path > self.lesson.path]
         return next((lesson for lesson in after if not lesson.is_complete), None)
