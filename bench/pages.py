@@ -4,6 +4,7 @@
     python bench/pages.py --small           # 1 and 3 lessons, 3 GETs, 2 learners: the size `make test` runs
     python bench/pages.py --peer            # the same, then the other Wagtail LMS's harness, and the ratios
     python bench/pages.py --lessons 1,100 --repeat 50 --learners 20
+    python bench/pages.py --peer --priority 10   # on a machine busy with other work (root only)
 
 Each lesson holds a quiz and a reflection. A learner who has done everything but the last
 lesson's quiz opens the course page and the last lesson's page: the GETs are timed one by one,
@@ -223,9 +224,21 @@ def run_peer(peer_dir: Path, sizes: list[int], repeat: int, learners: int) -> di
     command = ["bash", str(peer_dir / "run.sh"), "--lessons", ",".join(map(str, sizes)), "--runs", str(repeat)]
     command += ["--learners", str(learners), "--warmup", str(WARMUP)]
     print(f"Running the peer: {' '.join(command)}", flush=True)
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    results = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    run = subprocess.run(command, check=False, capture_output=True, text=True)
+    if run.returncode:
+        print(f"The peer's harness failed ({run.returncode}); no ratios:\n{run.stderr[-2000:]}", file=sys.stderr)
+    results = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
     return {result["lessons"]: result for result in results}
+
+
+def raise_priority(priority: int) -> None:
+    """Run this process, and the peer's harness it starts, ``priority`` steps above normal (root only): on a
+    machine busy with other work, the figures then measure the pages rather than the contention. Where the
+    kernel groups processes by session (autogroup), the session's group is raised too."""
+    os.setpriority(os.PRIO_PROCESS, 0, -priority)
+    autogroup = Path("/proc/self/autogroup")
+    if autogroup.exists():
+        autogroup.write_text(str(-priority))
 
 
 def load() -> str:
@@ -240,7 +253,12 @@ def main() -> int:
     parser.add_argument("--learners", type=int, default=10, help="fresh learners for the completing request")
     parser.add_argument("--peer", action="store_true", help="run the other Wagtail LMS's harness too; print ratios")
     parser.add_argument("--peer-dir", type=Path, default=PEER_DIR, help=f"the peer's harness (default {PEER_DIR})")
+    parser.add_argument(
+        "--priority", type=int, default=0, help="run this much above normal priority (root only), the peer too"
+    )
     args = parser.parse_args()
+    if args.priority:
+        raise_priority(args.priority)
     sizes = [1, 3] if args.small else [int(size) for size in args.lessons.split(",")]
     repeat, learners = (3, 2) if args.small else (args.repeat, args.learners)
     history = (2, 2) if args.small else (DASHBOARD_COURSES, DASHBOARD_PAST_CYCLES)

@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Subquery
+from django.db.models import F, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -79,17 +79,18 @@ class LessonVisit:
 
     @cached_property
     def attempts(self) -> list[Attempt]:
-        """This cycle's attempts at the lesson's activities (in any language), newest first."""
+        """This cycle's attempts at the lesson's activities (in any language), newest first, each with
+        ``activity_key``, its activity's translation key."""
         keys = [activity.translation_key for activity in self.activities]
         return list(
             Attempt.objects.filter(
                 enrollment=self.enrollment, cycle=self.enrollment.cycle, activity__translation_key__in=keys
-            ).select_related("activity")
+            ).annotate(activity_key=F("activity__translation_key"))
         )
 
     @cached_property
     def passed_activity_keys(self) -> set:
-        return {attempt.activity.translation_key for attempt in self.attempts if attempt.passed}
+        return {attempt.activity_key for attempt in self.attempts if attempt.passed}
 
     @cached_property
     def lessons(self) -> list[LessonEntry]:
@@ -107,7 +108,7 @@ class LessonVisit:
     def activity_states(self) -> list[ActivityState]:
         latest: dict[Any, Attempt] = {}
         for attempt in self.attempts:
-            latest.setdefault(attempt.activity.translation_key, attempt)
+            latest.setdefault(attempt.activity_key, attempt)
         states = [
             ActivityState(
                 activity,

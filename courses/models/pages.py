@@ -7,6 +7,7 @@ created first, so that a learner's progress is the same in every language.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import uuid
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from courses.forms import CoursePageForm
 from courses.models.activities import Activity, ActivityQuerySet, ActivityState, SubmissionError
 from courses.models.expressions import count_rows, sum_of
 from courses.models.policy import RefresherPolicy, Renewal
+from courses.page_memory import remembered
 from courses.panels import TranslationsPanel
 from courses.throttling import allow_submission
 
@@ -83,12 +85,22 @@ class TrainingPageMixin:
 
     @classmethod
     def find_with_translations(cls, url_path: str) -> Page | None:
-        """The page at ``url_path``, with ``prefetched_translations`` (itself included) in the same query."""
-        translation_key = Page.objects.filter(url_path=url_path).values("translation_key")[:1]
-        pages = list(cls.objects.filter(translation_key=models.Subquery(translation_key)).select_related("locale"))
-        page = next((page for page in pages if page.url_path == url_path), None)
-        if page is not None:
-            page.prefetched_translations = pages
+        """The page at ``url_path``, with ``prefetched_translations`` (itself included), in one query.
+
+        Each process remembers what it found until the page tree changes (``courses.page_memory``);
+        every call gets its own copy of the page, free to be given attributes.
+        """
+
+        def find() -> list[Page]:
+            translation_key = Page.objects.filter(url_path=url_path).values("translation_key")[:1]
+            return list(cls.objects.filter(translation_key=models.Subquery(translation_key)).select_related("locale"))
+
+        pages = remembered((cls._meta.label, url_path), find)
+        found = next((page for page in pages if page.url_path == url_path), None)
+        if found is None:
+            return None
+        page = copy.copy(found)
+        page.prefetched_translations = [page if translation is found else translation for translation in pages]
         return page
 
     @property

@@ -46,7 +46,12 @@ def training_index_url(context) -> str:
     index = context.get("training_index")
     if index is None:
         language = get_supported_content_language_variant(get_language())
-        index = TrainingIndexPage.objects.live().filter(locale__language_code=language).first()
+        # The header and the page may each ask: look it up once per request and language.
+        request = context.get("request")
+        found = request.__dict__.setdefault("_training_indexes", {}) if request is not None else {}
+        if language not in found:
+            found[language] = TrainingIndexPage.objects.live().filter(locale__language_code=language).first()
+        index = found[language]
     return index.url if index else "/"
 
 
