@@ -1,13 +1,13 @@
-"""Pages found by URL path, remembered by each process until the page tree changes.
+"""Pages and sites found for a request, remembered by each process until the page tree changes.
 
 Contract: :func:`remembered` gives what ``find()`` would give now, as long as every change to
-pages and locales goes through the ORM's signals. Each process keeps what it found under the
-tree's *version*, a token in the default cache, which every web process shares (as Wagtail keeps
-its site root paths there). :func:`tree_changed` replaces the token when a page is saved,
-deleted, published, unpublished, moved or renamed, or a locale is saved or deleted (connected in
-``courses.signal_handlers``), at once and again when the transaction commits, so each process
-finds its pages again at its next request. Code that changes pages with a queryset's
-``update()`` calls :func:`tree_changed` itself.
+pages, sites and locales goes through the ORM's signals. Each process keeps what it found under
+the tree's *version*, a token in the default cache, which every web process shares (as Wagtail
+keeps its site root paths there). :func:`tree_changed` replaces the token when a page is saved,
+deleted, published, unpublished, moved or renamed, or a site or locale is saved or deleted
+(connected in ``courses.signal_handlers``), at once and again when the transaction commits, so
+each process finds its pages again at its next request. Code that changes pages with a
+queryset's ``update()`` calls :func:`tree_changed` itself.
 """
 
 import uuid

@@ -1,6 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 from wagtail.signals import (
     copy_for_translation_done,
     page_published,
@@ -45,8 +45,8 @@ def link_translated_activities(sender, source_obj, target_obj, **kwargs) -> None
 
 
 def forget_pages(sender, instance=None, raw: bool = False, **kwargs) -> None:
-    """A page or locale changed: every process looks its training pages up again."""
-    if not raw and isinstance(instance, Page | Locale):
+    """A page, site or locale changed: every process looks its training pages up again."""
+    if not raw and isinstance(instance, Page | Site | Locale):
         tree_changed()
 
 

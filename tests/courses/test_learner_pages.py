@@ -12,9 +12,10 @@ import datetime
 import time_machine
 from django.core.cache import cache
 from django.utils import timezone
+from wagtail.models import Site
 
 from courses import page_memory
-from courses.models import CoursePage, Cycle, Enrollment, LessonPage
+from courses.models import CoursePage, Cycle, Enrollment, LessonPage, TrainingIndexPage
 from courses.testing import make_course, make_lesson, make_quiz, quiz_answers, translate
 
 
@@ -193,3 +194,19 @@ def test_each_request_gets_its_own_copy_of_a_remembered_page(index):
     assert second is not first
     assert getattr(second, "lesson_minutes", None) is None
     assert second in second.prefetched_translations
+
+
+def test_the_sites_root_page_is_seen_afresh_when_it_or_the_site_changes(client, index):
+    assert "<h1>Service training</h1>" in client.get("/").text
+
+    index.title = "Customer care"
+    index.save_revision().publish()
+    assert "<h1>Customer care</h1>" in client.get("/").text
+
+    other = TrainingIndexPage(title="Branch training", slug="branch")
+    index.get_parent().add_child(instance=other)
+    other.save_revision().publish()
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = other
+    site.save()
+    assert "<h1>Branch training</h1>" in client.get("/").text
