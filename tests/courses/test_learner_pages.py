@@ -210,3 +210,13 @@ def test_the_sites_root_page_is_seen_afresh_when_it_or_the_site_changes(client, 
     site.root_page = other
     site.save()
     assert "<h1>Branch training</h1>" in client.get("/").text
+
+
+def test_without_a_memory_cache_every_lookup_is_fresh(index, settings):
+    settings.TRAINING_PAGE_MEMORY_CACHE = None
+    course = make_course(index, "Listening basics")
+    assert CoursePage.find_with_translations(course.url_path).title == "Listening basics"
+
+    CoursePage.objects.filter(pk=course.pk).update(title="Listening well")
+
+    assert CoursePage.find_with_translations(course.url_path).title == "Listening well"
