@@ -65,8 +65,15 @@ class LessonVisit:
     def start(cls, user: AbstractBaseUser, lesson: LessonPage) -> LessonVisit | None:
         """The visit, or ``None`` when the learner is not enrolled in the lesson's course."""
         course = lesson.course
-        enrollment = Enrollment.objects.for_user(user).for_course(course).select_related("course").first()
-        return cls(user, lesson, course, enrollment) if enrollment else None
+        enrollments = Enrollment.objects.for_user(user).for_course(course)
+        # Learner records point at the canonical course: on its pages, that is the course at hand.
+        canonical = course.pk == course.canonical_id
+        enrollment = (enrollments if canonical else enrollments.select_related("course")).first()
+        if enrollment is None:
+            return None
+        if canonical:
+            enrollment.course = course
+        return cls(user, lesson, course, enrollment)
 
     @property
     def pass_mark(self) -> int:
