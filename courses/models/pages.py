@@ -19,7 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -370,14 +370,16 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
         if enrollment is None:
             progress = models.Value(None, output_field=models.BooleanField())
         else:
-            # The lesson's progress this cycle, in whichever language it was done: tested_out if complete, else null.
-            progress = models.Subquery(
-                LessonProgress.objects.filter(
-                    enrollment=enrollment,
-                    cycle=enrollment.cycle,
-                    completed_at__isnull=False,
-                    lesson__translation_key=OuterRef("translation_key"),
-                ).values("tested_out")[:1]
+            # The lesson's progress this cycle, in whichever language it was done: tested_out if complete, else
+            # null. Subqueries that do not refer to the row: the database reads the learner's progress once.
+            completed = LessonProgress.objects.filter(
+                enrollment=enrollment, cycle=enrollment.cycle, completed_at__isnull=False
+            ).values("lesson__translation_key")
+            progress = models.Case(
+                models.When(translation_key__in=completed.filter(tested_out=True), then=models.Value(True)),
+                models.When(translation_key__in=completed, then=models.Value(False)),
+                default=models.Value(None),
+                output_field=models.BooleanField(),
             )
         base_url = self.get_url(request) or ""
         return [
