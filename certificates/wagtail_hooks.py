@@ -60,7 +60,8 @@ def dashboard_certificates(context) -> str:
 def course_certificates(context) -> str:
     """The certificates of this course's enrolment, on the course page."""
     enrollment = context.get("enrollment")
-    if enrollment is None:
+    if enrollment is None or (enrollment.cycle == 1 and not enrollment.is_complete):
+        # A first cycle not complete yet: no completion, so no certificate to look for.
         return ""
     certificates = Certificate.objects.filter(completion__enrollment=enrollment).issued().with_status()
     certificates = certificates.order_by("-issued_at")

@@ -27,6 +27,10 @@ DEFAULTS: dict[str, Any] = {
     # the cache named by ATTEMPT_RATE_CACHE, which must be shared by every web process.
     "ATTEMPTS_PER_MINUTE": 30,
     "ATTEMPT_RATE_CACHE": "default",
+    # Each web process remembers the pages it routes to, and the site, until the page tree changes;
+    # the tree's version is kept in this cache, which must be shared by every web process. None:
+    # remember nothing, look everything up on every request.
+    "PAGE_MEMORY_CACHE": "default",
 }
 
 

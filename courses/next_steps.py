@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import F
 
-from courses.models import Attempt, CoursePage, Enrollment, LessonPage, LessonProgress, localize_courses
+from courses.models import Attempt, CoursePage, Enrollment, LessonEntry, LessonProgress, localize_courses
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -25,7 +25,7 @@ class NextSteps:
     """A learner's way back into their training; every part may be missing."""
 
     continue_course: CoursePage | None = None
-    continue_lesson: LessonPage | None = None
+    continue_lesson: LessonEntry | None = None
     #: The open enrolment due soonest, with ``localized_course`` set.
     due_next: Enrollment | None = None
     has_open_training: bool = False

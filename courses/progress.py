@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Subquery
+from django.db.models import F, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -40,6 +40,7 @@ from courses.models import (
     Cycle,
     Enrollment,
     Grade,
+    LessonEntry,
     LessonPage,
     LessonProgress,
     SubmissionError,
@@ -64,8 +65,15 @@ class LessonVisit:
     def start(cls, user: AbstractBaseUser, lesson: LessonPage) -> LessonVisit | None:
         """The visit, or ``None`` when the learner is not enrolled in the lesson's course."""
         course = lesson.course
-        enrollment = Enrollment.objects.for_user(user).for_course(course).select_related("course").first()
-        return cls(user, lesson, course, enrollment) if enrollment else None
+        enrollments = Enrollment.objects.for_user(user).for_course(course)
+        # Learner records point at the canonical course: on its pages, that is the course at hand.
+        canonical = course.pk == course.canonical_id
+        enrollment = (enrollments if canonical else enrollments.select_related("course")).first()
+        if enrollment is None:
+            return None
+        if canonical:
+            enrollment.course = course
+        return cls(user, lesson, course, enrollment)
 
     @property
     def pass_mark(self) -> int:
@@ -78,27 +86,28 @@ class LessonVisit:
 
     @cached_property
     def attempts(self) -> list[Attempt]:
-        """This cycle's attempts at the lesson's activities (in any language), newest first."""
+        """This cycle's attempts at the lesson's activities (in any language), newest first, each with
+        ``activity_key``, its activity's translation key."""
         keys = [activity.translation_key for activity in self.activities]
         return list(
             Attempt.objects.filter(
                 enrollment=self.enrollment, cycle=self.enrollment.cycle, activity__translation_key__in=keys
-            ).select_related("activity")
+            ).annotate(activity_key=F("activity__translation_key"))
         )
 
     @cached_property
     def passed_activity_keys(self) -> set:
-        return {attempt.activity.translation_key for attempt in self.attempts if attempt.passed}
+        return {attempt.activity_key for attempt in self.attempts if attempt.passed}
 
     @cached_property
-    def lessons(self) -> list[LessonPage]:
+    def lessons(self) -> list[LessonEntry]:
         """The course's live lessons in this language, each marked ``is_complete``."""
         return self.course.lessons_with_progress(self.enrollment)
 
     def is_lesson_complete(self) -> bool:
         return any(lesson.is_complete for lesson in self.lessons if lesson.pk == self.lesson.pk)
 
-    def next_lesson(self) -> LessonPage | None:
+    def next_lesson(self) -> LessonEntry | None:
         """The first lesson after this one that is not complete yet."""
         after = [lesson for lesson in self.lessons if lesson.path > self.lesson.path]
         return next((lesson for lesson in after if not lesson.is_complete), None)
@@ -106,7 +115,7 @@ class LessonVisit:
     def activity_states(self) -> list[ActivityState]:
         latest: dict[Any, Attempt] = {}
         for attempt in self.attempts:
-            latest.setdefault(attempt.activity.translation_key, attempt)
+            latest.setdefault(attempt.activity_key, attempt)
         states = [
             ActivityState(
                 activity,

@@ -29,9 +29,8 @@ DASHBOARD_SECTIONS = [
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The learner's own training, grouped by what to do: overdue, refresher due, in progress, not started, valid."""
     enrollments = localize_courses(
-        Enrollment.objects.for_user(request.user)
-        .with_progress()
-        .with_status()
+        Enrollment.objects.with_progress_and_status()
+        .for_user(request.user)
         .select_related("course__locale", "rule")
         .prefetch_related("cycles", "completions")
     )

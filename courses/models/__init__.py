@@ -20,7 +20,7 @@ from courses.models.learners import (
     required_on,
     rule_progress,
 )
-from courses.models.pages import CoursePage, LessonActivity, LessonPage, TrainingIndexPage
+from courses.models.pages import CoursePage, LessonActivity, LessonEntry, LessonPage, TrainingIndexPage
 from courses.models.policy import RefresherPolicy, Renewal, Validity
 from courses.models.rules import AssignmentRule, AssignmentRuleCourse, InstalledContent
 from courses.models.staff import StaffProfile
@@ -39,6 +39,7 @@ __all__ = [
     "Grade",
     "InstalledContent",
     "LessonActivity",
+    "LessonEntry",
     "LessonPage",
     "LessonProgress",
     "QuizActivity",

@@ -11,6 +11,7 @@ date can be worked out again from these records: see :meth:`EnrollmentQuerySet.w
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 
 from courses.conf import get_setting
 from courses.models.expressions import count_rows
-from courses.models.pages import CoursePage, LessonPage
+from courses.models.pages import CoursePage, LessonEntry, LessonPage
 from courses.models.policy import Validity
 from courses.models.staff import StaffProfile, sees_everyone
 
@@ -92,15 +93,26 @@ class EnrollmentQuerySet(models.QuerySet):
         still applied then, held by an active account. Self-enrolments are the learner's own choice."""
         return self.filter(required_on(on or timezone.localdate()))
 
+    def with_cycle_state(self) -> EnrollmentQuerySet:
+        """Annotate the current cycle's ``cycle_is_refresher``, ``due_date`` (its due date), ``completed_at``
+        (when it was completed) and ``is_started``. :meth:`with_progress` adds the lesson counts."""
+        cycle = Cycle.objects.filter(enrollment=OuterRef("pk"), number=OuterRef("cycle"))
+        completion = CourseCompletion.objects.filter(enrollment=OuterRef("pk"), cycle=OuterRef("cycle"))
+        started = LessonProgress.objects.filter(enrollment=OuterRef("pk"), cycle=OuterRef("cycle"))
+        return self.select_related("course").annotate(
+            cycle_is_refresher=Coalesce(Subquery(cycle.values("is_refresher")[:1]), False),
+            due_date=Subquery(cycle.values("due_on")[:1]),
+            completed_at=Subquery(completion.values("completed_at")[:1]),
+            is_started=Exists(started),
+        )
+
     def with_progress(self) -> EnrollmentQuerySet:
         """Annotate the current cycle's progress, in one query whatever the number of lessons.
 
-        ``due_date`` is the current cycle's due date; ``required_lesson_count`` counts the live
-        lessons the cycle requires (a refresher only those marked for refreshers) and
-        ``completed_lesson_count`` those of them done this cycle, in whichever language;
-        ``completed_at`` is when the current cycle was completed.
+        :meth:`with_cycle_state`, and ``required_lesson_count``, the live lessons the cycle requires
+        (a refresher only those marked for refreshers), and ``completed_lesson_count``, those of
+        them done this cycle, in whichever language.
         """
-        cycle = Cycle.objects.filter(enrollment=OuterRef("pk"), number=OuterRef("cycle"))
         required_lessons = LessonPage.objects.filter(
             live=True,
             required=True,
@@ -115,20 +127,9 @@ class EnrollmentQuerySet(models.QuerySet):
             completed_at__isnull=False,
         ).values("lesson__translation_key")
         completed_lessons = required_lessons.filter(translation_key__in=completed_keys)
-        completion = CourseCompletion.objects.filter(enrollment=OuterRef("pk"), cycle=OuterRef("cycle"))
-        started = LessonProgress.objects.filter(enrollment=OuterRef("pk"), cycle=OuterRef("cycle"))
-        return (
-            self.select_related("course")
-            .annotate(
-                cycle_is_refresher=Coalesce(Subquery(cycle.values("is_refresher")[:1]), False),
-                due_date=Subquery(cycle.values("due_on")[:1]),
-            )
-            .annotate(
-                required_lesson_count=count_rows(required_lessons),
-                completed_lesson_count=count_rows(completed_lessons),
-                completed_at=Subquery(completion.values("completed_at")[:1]),
-                is_started=Exists(started),
-            )
+        return self.with_cycle_state().annotate(
+            required_lesson_count=count_rows(required_lessons),
+            completed_lesson_count=count_rows(completed_lessons),
         )
 
     def with_status(self, on: datetime.date | None = None) -> EnrollmentQuerySet:
@@ -231,6 +232,25 @@ class EnrollmentQuerySet(models.QuerySet):
         return {enrollment.course.translation_key: enrollment for enrollment in enrollments}
 
 
+class EnrollmentManager(models.Manager.from_queryset(EnrollmentQuerySet)):
+    def with_progress_and_status(self, *, lesson_counts: bool = True) -> EnrollmentQuerySet:
+        """Every enrolment, with :meth:`~EnrollmentQuerySet.with_progress` (or, without ``lesson_counts``, only
+        :meth:`~EnrollmentQuerySet.with_cycle_state`) and today's :meth:`~EnrollmentQuerySet.with_status`:
+        what the learner's pages read. Filter it further."""
+        today = timezone.localdate()
+        return _with_progress_and_status(today, timezone.get_current_timezone_name(), lesson_counts)._chain()
+
+
+@functools.lru_cache(maxsize=4)
+def _with_progress_and_status(on: datetime.date, timezone_name: str, lesson_counts: bool) -> EnrollmentQuerySet:
+    # Building these annotations costs a learner's page more time than the database takes to run them,
+    # so each process builds them once a day (they depend on the date and the time zone) and each
+    # request filters a copy. The queryset is never evaluated itself.
+    enrollments = Enrollment.objects.all()
+    enrollments = enrollments.with_progress() if lesson_counts else enrollments.with_cycle_state()
+    return enrollments.with_status(on)
+
+
 class Enrollment(models.Model):
     """A learner's standing place in a course: one per learner and course, for good.
 
@@ -288,7 +308,7 @@ class Enrollment(models.Model):
     # The daily sweep's agenda: set from the current cycle's completion, cleared once the refresher opens.
     refresher_opens_on = models.DateField(_("next refresher opens on"), null=True, blank=True, editable=False)
 
-    objects = EnrollmentQuerySet.as_manager()
+    objects = EnrollmentManager()
 
     class Meta:
         verbose_name = _("enrolment")
@@ -339,6 +359,15 @@ class Enrollment(models.Model):
 
     def get_status_display(self) -> str:
         return Status(self.status).label
+
+    def count_lessons(self, lessons: Iterable[LessonEntry]) -> None:
+        """Set ``required_lesson_count`` and ``completed_lesson_count`` as :meth:`EnrollmentQuerySet.with_progress`
+        does, from the lesson list of the course learner records point at (read with this enrolment's progress)."""
+        required = [
+            lesson for lesson in lessons if lesson.required and (lesson.in_refreshers or not self.cycle_is_refresher)
+        ]
+        self.required_lesson_count = len(required)
+        self.completed_lesson_count = sum(lesson.is_complete for lesson in required)
 
     def history(self) -> list[tuple[Cycle, CourseCompletion | None]]:
         """Every cycle, newest first, with its completion if any. Prefetch ``cycles`` and ``completions``."""

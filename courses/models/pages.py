@@ -7,15 +7,19 @@ created first, so that a learner's progress is the same in every language.
 
 from __future__ import annotations
 
+import copy
 import datetime
-from typing import TYPE_CHECKING
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -37,6 +41,7 @@ from courses.forms import CoursePageForm
 from courses.models.activities import Activity, ActivityQuerySet, ActivityState, SubmissionError
 from courses.models.expressions import count_rows, sum_of
 from courses.models.policy import RefresherPolicy, Renewal
+from courses.page_memory import remembered
 from courses.panels import TranslationsPanel
 from courses.throttling import allow_submission
 
@@ -80,12 +85,22 @@ class TrainingPageMixin:
 
     @classmethod
     def find_with_translations(cls, url_path: str) -> Page | None:
-        """The page at ``url_path``, with ``prefetched_translations`` (itself included) in the same query."""
-        translation_key = Page.objects.filter(url_path=url_path).values("translation_key")[:1]
-        pages = list(cls.objects.filter(translation_key=models.Subquery(translation_key)).select_related("locale"))
-        page = next((page for page in pages if page.url_path == url_path), None)
-        if page is not None:
-            page.prefetched_translations = pages
+        """The page at ``url_path``, with ``prefetched_translations`` (itself included), in one query.
+
+        Each process remembers what it found until the page tree changes (``courses.page_memory``);
+        every call gets its own copy of the page, free to be given attributes.
+        """
+
+        def find() -> list[Page]:
+            translation_key = Page.objects.filter(url_path=url_path).values("translation_key")[:1]
+            return list(cls.objects.filter(translation_key=models.Subquery(translation_key)).select_related("locale"))
+
+        pages = remembered((cls._meta.label, url_path), find)
+        found = next((page for page in pages if page.url_path == url_path), None)
+        if found is None:
+            return None
+        page = copy.copy(found)
+        page.prefetched_translations = [page if translation is found else translation for translation in pages]
         return page
 
     @property
@@ -141,6 +156,46 @@ class TrainingIndexPage(TrainingPageMixin, Page):
             course.enrollment = enrollments.get(course.translation_key)
         context.update(training_index=self, courses=courses)
         return context
+
+
+@dataclass
+class LessonEntry:
+    """A lesson as the course page and the lesson page's menu list it: a row, not a page object."""
+
+    #: The lesson page's fields an entry holds.
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "pk",
+        "title",
+        "path",
+        "translation_key",
+        "summary",
+        "estimated_minutes",
+        "required",
+        "in_refreshers",
+    )
+
+    pk: int
+    title: str
+    url: str
+    path: str
+    translation_key: uuid.UUID
+    summary: str
+    estimated_minutes: int
+    required: bool
+    in_refreshers: bool
+    #: The learner's progress in the current cycle: None if not complete, else whether tested out.
+    progress: bool | None = None
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_complete(self) -> bool:
+        return self.progress is not None
+
+    @property
+    def is_tested_out(self) -> bool:
+        return bool(self.progress)
 
 
 class TestOut(models.TextChoices):
@@ -302,33 +357,54 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
         """The minutes the course takes: the trainer's estimate if given, else the lessons' total."""
         return self.estimated_minutes or self.lesson_total_minutes()
 
-    def lessons_with_progress(self, enrollment: Enrollment | None) -> list[LessonPage]:
-        """The live lessons, without their content, each with ``is_complete`` for the current cycle."""
+    def lessons_with_progress(
+        self, enrollment: Enrollment | None, request: HttpRequest | None = None
+    ) -> list[LessonEntry]:
+        """The live lessons as lists show them, each with ``is_complete`` and ``is_tested_out`` for the current cycle.
+
+        Rows, not page objects: a lesson list costs about as much for a hundred lessons as for one.
+        """
         from courses.models.learners import LessonProgress
 
-        lessons = self.lessons().defer_streamfields()
+        lessons = self.lessons().order_by("path")
         if enrollment is None:
-            return list(lessons.annotate(is_complete=models.Value(False), is_tested_out=models.Value(False)))
-        completed = LessonProgress.objects.filter(
-            enrollment=enrollment,
-            cycle=enrollment.cycle,
-            completed_at__isnull=False,
-            lesson__translation_key=OuterRef("translation_key"),
-        )
-        return list(
-            lessons.annotate(is_complete=Exists(completed), is_tested_out=Exists(completed.filter(tested_out=True)))
-        )
+            progress = models.Value(None, output_field=models.BooleanField())
+        else:
+            # The lesson's progress this cycle, in whichever language it was done: tested_out if complete, else
+            # null. Subqueries that do not refer to the row: the database reads the learner's progress once.
+            completed = LessonProgress.objects.filter(
+                enrollment=enrollment, cycle=enrollment.cycle, completed_at__isnull=False
+            ).values("lesson__translation_key")
+            progress = models.Case(
+                models.When(translation_key__in=completed.filter(tested_out=True), then=models.Value(True)),
+                models.When(translation_key__in=completed, then=models.Value(False)),
+                default=models.Value(None),
+                output_field=models.BooleanField(),
+            )
+        base_url = self.get_url(request) or ""
+        return [
+            LessonEntry(url=f"{base_url}{quote(row.pop('slug'))}/", **row)
+            for row in lessons.annotate(progress=progress).values(*LessonEntry.FIELDS, "slug", "progress")
+        ]
 
     def get_context(self, request, *args, **kwargs):
         from courses.models.learners import Enrollment
 
         context = super().get_context(request, *args, **kwargs)
         enrollment = None
-        if not getattr(request, "is_preview", False):
+        preview = getattr(request, "is_preview", False)
+        # Learner records point at the canonical course: on its page, the lesson list gives the lesson counts.
+        canonical = not preview and self.pk == self.canonical_id
+        if not preview:
             enrollment = (
-                Enrollment.objects.for_user(request.user).with_progress().with_status().for_course(self).first()
+                Enrollment.objects.with_progress_and_status(lesson_counts=not canonical)
+                .for_user(request.user)
+                .for_course(self)
+                .first()
             )
-        lessons = self.lessons_with_progress(enrollment)
+        lessons = self.lessons_with_progress(enrollment, request)
+        if enrollment is not None and canonical:
+            enrollment.count_lessons(lessons)
         # The lessons are at hand: estimated_time() needs no query of its own.
         self.lesson_minutes = sum(lesson.estimated_minutes for lesson in lessons)
         context.update(

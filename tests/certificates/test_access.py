@@ -6,8 +6,10 @@ import zipfile
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import timezone
 
 from certificates import issuing
+from courses.models import Cycle, Enrollment
 from courses.roles import set_up_roles
 from courses.testing import make_course, make_user
 
@@ -49,6 +51,16 @@ def test_the_dashboard_and_course_page_list_current_and_past_certificates(client
         assert f"/certificates/{old.code}/download/" in content
         assert "Superseded" in content
         assert "Valid" in content
+
+
+def test_a_refresher_in_progress_still_shows_the_last_cycles_certificate(client, persian_learner, course):
+    certificate = issuing.issue_for_completion(complete(persian_learner, course, cycle=1, days_ago=400))
+    enrollment = certificate.completion.enrollment
+    Cycle.objects.create(enrollment=enrollment, number=2, is_refresher=True, opened_on=timezone.localdate())
+    Enrollment.objects.filter(pk=enrollment.pk).update(cycle=2)
+    client.force_login(persian_learner)
+
+    assert f"/certificates/{certificate.code}/download/" in client.get(course.url).content.decode()
 
 
 def test_trainers_download_a_zip_filtered_by_course(trainer_client, certificate, english_learner, index):
