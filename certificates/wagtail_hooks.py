@@ -9,11 +9,19 @@ from wagtail.snippets.models import register_snippet
 from certificates import admin_urls
 from certificates.admin_views import permission_policy
 from certificates.models import Certificate
+from certificates.tasks import issue_certificate, render_certificate
 from certificates.viewsets import CertificateTemplateViewSet
 from courses.roles import ADMINISTRATORS, MANAGERS, ROLE_PERMISSIONS_HOOK, TRAINERS
+from courses.task_recovery import RERUNNABLE_TASKS_HOOK
 from courses.viewsets import HISTORY_PANELS_HOOK, TRAINING_MENU_HOOK
 
 register_snippet(CertificateTemplateViewSet)
+
+
+@hooks.register(RERUNNABLE_TASKS_HOOK)
+def rerunnable_tasks():
+    """Issuing and rendering a certificate finish what an interrupted run began, and never issue twice."""
+    return [issue_certificate, render_certificate]
 
 
 @hooks.register("register_admin_urls")

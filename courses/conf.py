@@ -31,6 +31,10 @@ DEFAULTS: dict[str, Any] = {
     # the tree's version is kept in this cache, which must be shared by every web process. None:
     # remember nothing, look everything up on every request.
     "PAGE_MEMORY_CACHE": "default",
+    # A task the database queue shows running for longer than this many minutes lost its worker
+    # (killed mid-task): the daily sweep puts it back in the queue, if its app declared it safe to
+    # run again (see courses.task_recovery).
+    "STALE_TASK_MINUTES": 60,
 }
 
 

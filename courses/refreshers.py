@@ -8,7 +8,8 @@ Contract:
 * :func:`open_refresher_cycles` gives every enrolment whose refresher window has opened its next
   cycle: opened on the day the window opened (not the day the sweep ran, so the records are the
   same whenever the sweep runs), due on the old expiry. Set-based SQL in batches.
-* :func:`run_sweep` is the daily sweep: it applies the assignment rules and opens refresher cycles.
+* :func:`run_sweep` is the daily sweep: it applies the assignment rules and opens refresher cycles
+  (and queues again the tasks a worker died in: ``courses.task_recovery``).
   Overdue, in grace and expired follow from the dates on record (see
   ``EnrollmentQuerySet.with_status``), so nothing needs writing for them; the sweep counts who
   crossed those lines. It is safe to run any number of times, and at the same time: a second run
@@ -31,6 +32,7 @@ from django.utils import timezone
 from courses.assignments import AssignmentReport, apply_assignment_rules
 from courses.models import CourseCompletion, CoursePage, Cycle, Enrollment, Validity, ValidityChange
 from courses.signals import sweep_finished
+from courses.task_recovery import requeue_stale_tasks
 
 #: Enrolments handled per statement when refresher cycles open.
 BATCH_SIZE = 50_000
@@ -118,6 +120,7 @@ class SweepReport:
     refreshers_opened: int = 0
     fell_overdue: int = 0
     expired: int = 0
+    tasks_requeued: int = 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -127,13 +130,16 @@ class SweepReport:
             "refreshers opened": self.refreshers_opened,
             "fell overdue": self.fell_overdue,
             "expired": self.expired,
+            "tasks queued again": self.tasks_requeued,
         }
 
 
 def run_sweep(today: datetime.date | None = None) -> SweepReport:
-    """The daily sweep: apply assignment rules, open refresher cycles, count who fell overdue or expired today."""
+    """The daily sweep: queue again the tasks a dead worker left, apply assignment rules, open refresher cycles,
+    count who fell overdue or expired today."""
     today = today or timezone.localdate()
     report = SweepReport(today)
+    report.tasks_requeued = requeue_stale_tasks()
     with _one_sweep_at_a_time():
         with transaction.atomic():
             report.assignments = apply_assignment_rules(today)

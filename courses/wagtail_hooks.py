@@ -15,6 +15,8 @@ from wagtail.snippets.models import register_snippet
 from courses.activity_chooser import ActivityChooserViewSet
 from courses.admin_views import apply_policy
 from courses.models import Activity, CoursePage, Enrollment, learner_records_under
+from courses.task_recovery import RERUNNABLE_TASKS_HOOK
+from courses.tasks import daily_sweep
 from courses.viewsets import (
     ActivitiesMenu,
     AssignmentRuleViewSet,
@@ -27,6 +29,12 @@ from courses.viewsets import (
 
 register_snippet(QuizViewSet)
 register_snippet(ReflectionViewSet)
+
+
+@hooks.register(RERUNNABLE_TASKS_HOOK)
+def rerunnable_tasks():
+    """The sweep writes nothing a second time (courses.refreshers)."""
+    return [daily_sweep]
 
 
 @hooks.register("register_admin_viewset")

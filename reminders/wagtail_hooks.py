@@ -4,8 +4,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from courses.roles import ADMINISTRATORS, ROLE_PERMISSIONS_HOOK, TRAINERS
+from courses.task_recovery import RERUNNABLE_TASKS_HOOK
 from reminders.models import CalendarFeed, Reminder
 from reminders.notifications import notifications_for, unread_count
+from reminders.tasks import send_reminders
 from reminders.viewsets import (
     ReminderPermissionPolicy,
     ReminderScheduleViewSet,
@@ -17,6 +19,12 @@ register_permission_policy(Reminder, ReminderPermissionPolicy(Reminder))
 
 register_snippet(ReminderWordingViewSet)
 register_snippet(ReminderScheduleViewSet)
+
+
+@hooks.register(RERUNNABLE_TASKS_HOOK)
+def rerunnable_tasks():
+    """A second run sends what the first did not: a message in flight waits for its lease (docs/reminders.md)."""
+    return [send_reminders]
 
 
 @hooks.register("register_admin_viewset")

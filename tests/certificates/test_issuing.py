@@ -14,6 +14,7 @@ from certificates import issuing
 from certificates.models import Certificate, CertificateChanged, CertificateEvent, CertificateTemplate
 from courses.models import Enrollment, StaffProfile
 from courses.progress import LessonVisit, record_attempt
+from courses.refreshers import run_sweep
 from courses.testing import make_user, query_dict, quiz_answers
 
 from .conftest import complete
@@ -122,6 +123,20 @@ def test_a_render_failure_leaves_it_pending_and_a_retry_issues_it(completion):
     certificate.refresh_from_db()
     assert certificate.is_issued
     assert certificate.error == ""
+    assert Certificate.objects.count() == 1
+
+
+def test_the_daily_sweep_retries_a_certificate_whose_rendering_failed(completion):
+    with mock.patch("certificates.rendering.HTML.write_pdf", side_effect=RuntimeError("Pango fell over")):
+        certificate = issuing.issue_for_completion(completion)
+        run_sweep()  # still failing: it stays pending, with its error
+    certificate.refresh_from_db()
+    assert (certificate.state, certificate.error) == (Certificate.State.PENDING, "RuntimeError: Pango fell over")
+
+    run_sweep()
+
+    certificate.refresh_from_db()
+    assert certificate.is_issued
     assert Certificate.objects.count() == 1
 
 
