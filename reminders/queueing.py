@@ -106,10 +106,8 @@ def _rows_for_learner_steps(
     """The learner's reminder rows on ``day`` not queued yet, for all of ``steps`` in one pass over the cycles: the
     learner's steps do not overlap, so each cycle is in the window of one step at most."""
     ranges = [(step, _due_range(step, day)) for step in steps]
-    rows = cycles.filter(
-        Q.create([("due_on__range", due) for _step, due in ranges], connector=Q.OR),
-        enrollment__user__is_active=True,
-    ).annotate(
+    # The learner's account is active: cycles_in_progress asks that of every enrolment it keeps.
+    rows = cycles.filter(Q.create([("due_on__range", due) for _step, due in ranges], connector=Q.OR)).annotate(
         current_step=Case(*[When(due_on__range=due, then=Value(step.name)) for step, due in ranges]),
         current_kind=Case(*[When(due_on__range=due, then=Value(step.kind.value)) for step, due in ranges]),
     )
