@@ -172,15 +172,16 @@ def build_organisation(index, size: int, today: datetime.date) -> dict[str, int]
         f" CASE WHEN {completed} AND NOT ({in_refresher}) THEN {sql.day(f'{valid_until} - 30')} END FROM s"
     )
     # First cycles: the overdue ones fell due yesterday, the ones not due yet fall due within 30 days; the
-    # others were completed on the day their validity began, 364 days before it ends.
+    # others were completed on the day their validity began, 364 days before it ends (and are marked so).
     insert(
-        f"{sql.series(size)} INSERT INTO {cycle} (enrollment_id, number, is_refresher, opened_on, due_on)"  # noqa: S608
+        f"{sql.series(size)} INSERT INTO {cycle} (enrollment_id, number, is_refresher, opened_on, due_on, completed)"  # noqa: S608
         f" SELECT e + 1, 1, {false},"
         f" CASE WHEN {among(FALLS_OVERDUE)} THEN {sql.day('-31')} WHEN {among(NOT_DUE_YET)} THEN {sql.day('-(e % 30)')}"
         f" ELSE {sql.day(f'{valid_until} - 394')} END,"
         f" CASE WHEN {among(FALLS_OVERDUE)} THEN {sql.day('-1')}"
         f" WHEN {among(NOT_DUE_YET)} THEN {sql.day('30 - e % 30')}"
-        f" ELSE {sql.day(f'{valid_until} - 364')} END FROM s"
+        f" ELSE {sql.day(f'{valid_until} - 364')} END,"
+        f" CASE WHEN {completed} THEN {true} ELSE {false} END FROM s"
     )
     insert(
         f"{sql.series(size)} INSERT INTO {completion} (enrollment_id, cycle, completed_at, valid_from, valid_until,"  # noqa: S608

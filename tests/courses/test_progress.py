@@ -70,6 +70,7 @@ def test_completing_every_required_lesson_completes_the_course_once(
 
     completion = CourseCompletion.objects.get()
     assert (completion.enrollment, completion.cycle) == (enrolled, 1)
+    assert Cycle.objects.get(enrollment=enrolled).completed
     assert sent == [completion]
     assert Attempt.objects.count() == 3
     assert Enrollment.objects.with_progress().get().progress_percent == 100

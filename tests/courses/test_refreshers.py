@@ -155,7 +155,9 @@ class Life:
 
 def records() -> dict:
     return {
-        "cycles": list(Cycle.objects.values_list("number", "is_refresher", "opened_on", "due_on").order_by("pk")),
+        "cycles": list(
+            Cycle.objects.values_list("number", "is_refresher", "opened_on", "due_on", "completed").order_by("pk")
+        ),
         "enrollments": list(Enrollment.objects.values_list("cycle", "refresher_opens_on", "released_on")),
         "completions": list(CourseCompletion.objects.values_list("cycle", "valid_from", "valid_until")),
     }
@@ -190,6 +192,8 @@ def test_two_years_of_an_employee(client, yearly_course):
             date("2027-01-24"),
         )
         assert life.status() == (Status.REFRESHER_DUE, date("2027-01-24"))
+        # The first cycle was marked completed with its completion; the refresher opens unmarked.
+        assert list(Cycle.objects.values_list("number", "completed").order_by("number")) == [(1, True), (2, False)]
 
     with on("2026-12-28"):
         life.log_in()
@@ -230,7 +234,11 @@ def test_two_years_of_an_employee(client, yearly_course):
         # Completed after the grace period: validity starts from the completion.
         assert life.status() == (Status.VALID, date("2029-02-28"))
 
-    assert list(Cycle.objects.values_list("number", flat=True).order_by("number")) == [1, 2, 3]
+    assert list(Cycle.objects.values_list("number", "completed").order_by("number")) == [
+        (1, True),
+        (2, True),
+        (3, True),
+    ]
     assert list(CourseCompletion.objects.values_list("cycle", flat=True).order_by("cycle")) == [1, 2, 3]
     # The status as of each past day, worked out now from the records, is the one that day had.
     for day, status in life.seen.items():
