@@ -10,9 +10,10 @@ Contract:
   lessons; in a refresher, those of them marked for refreshers) of the course that learner
   records point at is complete, in whichever language it was done.
   The completion is recorded exactly once, with the validity the course's refresher policy
-  gives it (``courses.refreshers.validity_for``): the work runs in one transaction that
-  locks the enrolment, and unique constraints back that up. After the transaction
-  commits, :data:`course_completed` is sent.
+  gives it (``courses.refreshers.validity_for``), and its cycle is marked completed
+  (``CourseCompletion.save``): the work runs in one transaction that locks the enrolment,
+  and unique constraints back that up. After the transaction commits,
+  :data:`course_completed` is sent.
 * A test-out (:class:`TestOutCheck`) is one check made of the graded activities of the lessons a cycle
   requires, offered once per cycle before it is started, where the course allows it. Every answer
   is kept as an attempt; each lesson whose activities all pass counts complete, as tested out.

@@ -276,6 +276,8 @@ class Enrollment(models.Model):
         CoursePage, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("course")
     )
     source = models.CharField(_("how enrolled"), max_length=20, choices=Source.choices)
+    # No index on who assigned or which rule enrolled: nothing looks enrolments up by them but the rare deletion of
+    # an account or a rule, while the sweep rewrites each enrolment it moves on into every index.
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -283,6 +285,7 @@ class Enrollment(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("assigned by"),
+        db_index=False,
     )
     rule = models.ForeignKey(
         "courses.AssignmentRule",
@@ -291,6 +294,7 @@ class Enrollment(models.Model):
         blank=True,
         related_name="enrollments",
         verbose_name=_("assignment rule"),
+        db_index=False,
     )
     enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
     released_on = models.DateField(
