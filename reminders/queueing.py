@@ -167,8 +167,9 @@ def digest_step(day: datetime.date) -> str:
 
 def _digest_rows(day: datetime.date, now: datetime.datetime) -> QuerySet:
     """One digest row for the week of ``day`` per active manager of active staff."""
-    staff = StaffProfile.objects.filter(manager=OuterRef("pk"), user__is_active=True)
-    managers = get_user_model().objects.filter(Exists(staff), is_active=True).order_by()
+    # From the profiles that name a manager (the index of managers holds them), not from every account.
+    managed = StaffProfile.objects.filter(manager__isnull=False, user__is_active=True).values("manager")
+    managers = get_user_model().objects.filter(pk__in=managed, is_active=True).order_by()
     return managers.values(
         r_cycle=Cast(Value(None), model_fields.BigIntegerField()),
         r_step=Value(digest_step(day)),
