@@ -94,7 +94,9 @@ def _open_batch_postgresql(cursor, today: datetime.date) -> int:
     """:func:`_open_batch` in one statement: the batch is read once, moved on, and its cycles are inserted from
     what the update returns. Unordered, so that a long backlog is not sorted again for every batch; sweeps take
     turns, and learners lock one enrolment at a time, so the order rows are locked in cannot deadlock. The update
-    asks again whether the window is open, so a row another transaction changed meanwhile is judged as it is now.
+    asks again whether the window is open, so a row another transaction changed meanwhile is judged as it is now,
+    and moves each enrolment on once: its new cycle cannot exist yet, so it is inserted plainly (skipping conflicts
+    would cost a third more).
     """
     enrollment, cycle, completion = Enrollment._meta.db_table, Cycle._meta.db_table, CourseCompletion._meta.db_table
     cursor.execute(
@@ -105,8 +107,7 @@ def _open_batch_postgresql(cursor, today: datetime.date) -> int:
         f" RETURNING {enrollment}.id, {enrollment}.cycle, due.refresher_opens_on),"
         f" opened AS (INSERT INTO {cycle} (enrollment_id, number, is_refresher, opened_on, due_on)"
         f" SELECT moved.id, moved.cycle, TRUE, moved.refresher_opens_on, {completion}.valid_until FROM moved"
-        f" JOIN {completion} ON {completion}.enrollment_id = moved.id AND {completion}.cycle = moved.cycle - 1"
-        f" ON CONFLICT DO NOTHING)"
+        f" JOIN {completion} ON {completion}.enrollment_id = moved.id AND {completion}.cycle = moved.cycle - 1)"
         f" SELECT COUNT(*) FROM moved",
         [today, today],
     )
