@@ -1,6 +1,9 @@
 """Recording work: attempts, lesson progress, course completion, cycles and translations."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from courses.models import Attempt, CourseCompletion, Cycle, Enrollment, LessonProgress
@@ -183,3 +186,13 @@ def test_passing_again_completes_a_course_whose_lessons_changed(enrolled, learne
     submit(visit(learner, lessons[0]), quiz, quiz_answers(quiz))
 
     assert CourseCompletion.objects.count() == 1
+
+
+def test_the_migration_that_brings_in_the_mark_marks_the_cycles_already_completed(enrolled, learner, lessons, quiz):
+    Cycle.objects.create(enrollment=enrolled, number=2, is_refresher=True, opened_on=timezone.localdate())
+    CourseCompletion.objects.create(enrollment=enrolled, cycle=1)
+    Cycle.objects.update(completed=False)  # as the records were before the mark existed
+
+    import_module("courses.migrations.0008_cycle_completed_mark").mark_completed_cycles(apps, None)
+
+    assert list(Cycle.objects.values_list("number", "completed").order_by("number")) == [(1, True), (2, False)]

@@ -5,11 +5,13 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.utils import timezone
 
-from courses.models import Enrollment
+from courses.models import CourseCompletion, Enrollment
 from courses.refreshers import run_sweep
 from courses.testing import make_user, quiz_answers
 from reminders.models import Reminder
+from reminders.queueing import queue_reminders
 
 from .conftest import FRONT_DESK, date, on
 
@@ -163,3 +165,21 @@ def test_a_reminder_email_has_both_parts_and_the_due_date(yearly_course, django_
     assert "DTSTART;VALUE=DATE:20260204" in calendar
     assert get_user_model().objects.get(username="sara").reminders.get().state == Reminder.State.SENT
     assert datetime.date(2026, 2, 4) == Reminder.objects.get().due_on
+
+
+def test_a_completion_recorded_without_the_learners_pages_stops_the_reminders(yearly_course):
+    with on("2026-01-05"):
+        people = Organisation()
+        run_sweep()
+    with on("2026-01-21"):
+        # Omid's completion comes from another system, written straight to the records.
+        omid = Enrollment.objects.get(user=people.omid)
+        CourseCompletion.objects.create(enrollment=omid, cycle=1)
+        assert queue_reminders(timezone.localdate()).reminders == 1
+        assert queue_reminders(timezone.localdate()).reminders == 0  # queued once
+
+    assert sorted(Reminder.objects.filter(cycle__isnull=False).values_list("recipient__username", "step")) == [
+        ("omid", "before-30"),
+        ("sara", "before-14"),
+        ("sara", "before-30"),
+    ]
