@@ -4,9 +4,10 @@ Contract: :func:`queue_reminders` writes the reminder rows for ``day``, set-base
 default and each course's own) one ``INSERT ... SELECT`` for all the learner's steps and one for each step to a
 manager:
 
-* Only cycles in progress are reminded of: the enrolment's current cycle, not yet completed, with a due date,
-  of an enrolment the learner must keep valid on ``day`` (``Enrollment.objects.required``: not self-enrolled,
-  not released by its rule, active account). A refresher cycle reminds against its own due date.
+* Only cycles in progress are reminded of: the enrolment's current cycle, not yet completed (``Cycle.completed``,
+  set with its completion), with a due date, of an enrolment the learner must keep valid on ``day``
+  (``Enrollment.objects.required``: not self-enrolled, not released by its rule, active account). A refresher
+  cycle reminds against its own due date.
 * A step is queued on the first sweep inside its window (see :class:`reminders.schedule.Step`), to the learner,
   their manager or their manager's manager (active accounts only).
 * Each manager with staff under them gets one digest row per week (the week starts on the digest weekday).
@@ -62,8 +63,8 @@ def queue_reminders(day: datetime.date) -> QueueReport:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                # Queueings take turns, until the end of the transaction: each sees what the one before it
-                # queued, so that its rows can be inserted plainly (see _insert).
+                # Queueings take turns, until the end of the transaction: each statement after the lock sees what
+                # the queueing before queued (read committed, Django's default), so rows go in plainly (see _insert).
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [QUEUE_LOCK])
                 # Each statement reads many rows once: compiling it to machine code (PostgreSQL's JIT, which the
                 # planner turns on for any query it thinks costly) takes longer than it saves.
