@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,12 +26,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale
 
 from courses.conf import get_setting
 from courses.models.expressions import count_rows
 from courses.models.pages import CoursePage, LessonEntry, LessonPage
 from courses.models.policy import Validity
 from courses.models.staff import StaffProfile, sees_everyone
+from courses.page_memory import remembered
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -74,8 +77,8 @@ class EnrollmentQuerySet(models.QuerySet):
         return self.filter(user=user) if user.is_authenticated else self.none()
 
     def for_course(self, course: CoursePage) -> EnrollmentQuerySet:
-        """Enrolments in ``course``, whichever of its translations the learner enrolled through."""
-        return self.filter(course__translation_key=course.translation_key)
+        """Enrolments in ``course``, in whichever language it is given: they point at its canonical page."""
+        return self.filter(course_id=course.canonical_id)
 
     def for_team_of(self, manager: AbstractBaseUser) -> EnrollmentQuerySet:
         """Enrolments of everyone whose chain of managers reaches ``manager``."""
@@ -360,6 +363,17 @@ class Enrollment(models.Model):
     def get_status_display(self) -> str:
         return Status(self.status).label
 
+    def lessons_done(self) -> dict[uuid.UUID, bool]:
+        """The lessons complete in the current cycle, by translation key (done in any language), each with whether
+        it was tested out."""
+        done: dict[uuid.UUID, bool] = {}
+        rows = self.lesson_progress.filter(cycle=self.cycle, completed_at__isnull=False).values_list(
+            "lesson__translation_key", "tested_out"
+        )
+        for key, tested_out in rows:
+            done[key] = done.get(key, False) or tested_out
+        return done
+
     def count_lessons(self, lessons: Iterable[LessonEntry]) -> None:
         """Set ``required_lesson_count`` and ``completed_lesson_count`` as :meth:`EnrollmentQuerySet.with_progress`
         does, from the lesson list of the course learner records point at (read with this enrolment's progress)."""
@@ -423,13 +437,20 @@ def learner_records_under(page: Page) -> bool:
 def localize_courses(enrollments: Iterable[Enrollment]) -> list[Enrollment]:
     """Set ``enrollment.localized_course``: the course in the active language, or the canonical one."""
     enrollments = list(enrollments)
-    keys = {enrollment.course.translation_key for enrollment in enrollments}
-    translations = {
-        course.translation_key: course
-        for course in CoursePage.objects.live()
-        .filter(translation_key__in=keys, locale__language_code=get_supported_content_language_variant(get_language()))
-        .select_related("locale")
-    }
+    language = get_supported_content_language_variant(get_language())
+    # Records point at the canonical course, which is most often in the language at hand already.
+    locale_id = remembered(
+        ("locale", language), lambda: Locale.objects.filter(language_code=language).values_list("pk", flat=True).first()
+    )
+    keys = {enrollment.course.translation_key for enrollment in enrollments if enrollment.course.locale_id != locale_id}
+    translations = {}
+    if keys:
+        translations = {
+            course.translation_key: course
+            for course in CoursePage.objects.live()
+            .filter(translation_key__in=keys, locale_id=locale_id)
+            .select_related("locale")
+        }
     for enrollment in enrollments:
         enrollment.localized_course = translations.get(enrollment.course.translation_key, enrollment.course)
     return enrollments
