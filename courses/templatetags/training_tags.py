@@ -25,8 +25,13 @@ register.filter("training_date", formatting.local_date)
 
 
 @register.simple_tag(takes_context=True)
-def render_activity(context, state) -> str:
-    return state.activity.render(context["request"], state)
+def render_activity(context, state) -> SafeString:
+    """An activity of the lesson page, rendered as an include is: inside the page's context, so the context
+    processors the page ran are not run again for each activity (``Activity.render`` renders one on its own)."""
+    activity = state.activity
+    template = context.template.engine.get_template(activity.template_name)
+    with context.push(activity.get_context(context["request"], state)):
+        return template.render(context)
 
 
 @register.simple_tag(takes_context=True)
@@ -141,16 +146,18 @@ def cycle_history_items(history) -> SafeString:
     """The ``<li>`` items of a dashboard card's history (``Enrollment.history``): each cycle, newest first, with
     its dates. A learner of some years has dozens of these on their dashboard."""
     refresher, first_time = gettext("Refresher"), gettext("First time")
+    opened, completed = gettext("opened %(date)s"), gettext("completed %(date)s")
+    valid_until, due = gettext("valid until %(date)s"), gettext("due %(date)s")
     items = []
     for cycle, completion in history:
-        opened = gettext("opened %(date)s") % {"date": formatting.local_date(cycle.opened_on)}
-        parts = [refresher if cycle.is_refresher else first_time, opened]
+        kind = refresher if cycle.is_refresher else first_time
+        parts = [kind, opened % {"date": formatting.local_date(cycle.opened_on)}]
         if completion:
-            parts.append(gettext("completed %(date)s") % {"date": formatting.local_date(completion.completed_at)})
+            parts.append(completed % {"date": formatting.local_date(completion.completed_at)})
             if completion.valid_until:
-                parts.append(gettext("valid until %(date)s") % {"date": formatting.local_date(completion.valid_until)})
+                parts.append(valid_until % {"date": formatting.local_date(completion.valid_until)})
         elif cycle.due_on:
-            parts.append(gettext("due %(date)s") % {"date": formatting.local_date(cycle.due_on)})
+            parts.append(due % {"date": formatting.local_date(cycle.due_on)})
         items.append(f"<li>{escape(' · '.join(parts))}</li>\n")
     return mark_safe("".join(items))  # noqa: S308 - see above
 
