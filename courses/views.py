@@ -32,7 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         Enrollment.objects.with_progress_and_status()
         .for_user(request.user)
         .select_related("course__locale", "rule")
-        .prefetch_related("cycles", "completions")
+        .with_history()
     )
     # Soonest date first; no date last; then in the order of enrolment, which is the order of a rule's courses.
     enrollments.sort(key=lambda e: (e.status_date is None, e.status_date or datetime.date.max, e.enrolled_at, e.pk))
