@@ -69,10 +69,10 @@ from courses.testing import (  # noqa: E402
 
 #: The most queries each request may cost (it fails above them), and what the other Wagtail LMS spends.
 QUERY_GOALS = {
-    "course page": (10, 12),
-    "lesson page": (12, 14),
-    "completing request": (20, None),
-    "dashboard": (12, None),
+    "course page": (4, 12),
+    "lesson page": (5, 14),
+    "completing request": (13, None),
+    "dashboard": (8, None),
 }
 #: Rows compared with the peer's harness, by its names.
 PEER_ROWS = {"course page": "course_page", "lesson page": "lesson_page", "completing request": "complete_course"}
