@@ -49,10 +49,6 @@ COURSES, PAST_CYCLES = 12, 5
 REGISTER = "/admin/certificates/"
 
 
-def issue_for(completions) -> None:
-    make_issued_certificates(completions.select_related("enrollment__user", "enrollment__course"))
-
-
 def fill_register(courses: list, total: int) -> None:
     """Other learners' certificates, 60 each (12 courses x 5 completions), until the table holds ``total``."""
     missing = total - Certificate.objects.count()
@@ -86,8 +82,8 @@ def fill_register(courses: list, total: int) -> None:
                     grace_until=done + datetime.timedelta(days=365),
                 )
             )
-    completions = CourseCompletion.objects.bulk_create(completions[:missing], batch_size=5000)
-    issue_for(CourseCompletion.objects.filter(pk__in=[completion.pk for completion in completions]))
+    CourseCompletion.objects.bulk_create(completions[:missing], batch_size=5000)
+    make_issued_certificates(CourseCompletion.objects.filter(enrollment__user__username__startswith="holder"))
 
 
 def main() -> int:
@@ -113,10 +109,10 @@ def main() -> int:
         make_past_cycles(many, courses, PAST_CYCLES)
         # The same history; one holds a certificate for its first course's last cycle only (the others were
         # completed before certificates were issued), the other one for every completion.
-        issue_for(
+        make_issued_certificates(
             CourseCompletion.objects.filter(enrollment__user=one, enrollment__course=courses[0], cycle=PAST_CYCLES)
         )
-        issue_for(CourseCompletion.objects.filter(enrollment__user=many))
+        make_issued_certificates(CourseCompletion.objects.filter(enrollment__user=many))
         trainer = make_user("trainer")
         trainer.groups.add(Group.objects.get(name=TRAINERS))
         verification = f"/certificates/verify/{Certificate.objects.get(completion__enrollment__user=one).code}/"

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from certificates.models import Certificate
 from courses.models import CourseCompletion
 
 
-def make_issued_certificates(completions: Iterable[CourseCompletion], *, batch_size: int = 5000) -> list[Certificate]:
+def make_issued_certificates(completions: QuerySet[CourseCompletion], *, batch_size: int = 5000) -> list[Certificate]:
     """An issued certificate (without a file) for each of ``completions``, written in bulk, as issuing would have
-    left them: each enrolment's newest certificate current, its earlier ones superseded when the next was issued.
-
-    The completions need their ``enrollment.user`` and ``enrollment.course`` at hand (``select_related``)."""
-    completions = sorted(completions, key=lambda completion: (completion.enrollment_id, completion.cycle))
+    left them: each enrolment's newest certificate current, its earlier ones superseded when the next was issued."""
+    completions = list(
+        completions.select_related("enrollment__user", "enrollment__course").order_by("enrollment", "cycle")
+    )
     certificates = []
     for position, completion in enumerate(completions):
         following = completions[position + 1] if position + 1 < len(completions) else None
