@@ -109,7 +109,7 @@ class MatrixFilterSet(AsOfFilterSet):
         return queryset.filter(user__in=self._required().filter(course=value).values("user"))
 
     def with_status(self, queryset, name, value):
-        enrolments = self._required().may_have_status(value, self.day).with_status(self.day).filter(status__in=value)
+        enrolments = self._required().with_status(self.day).filter(status__in=value)
         course = self.form.cleaned_data.get("course")
         if course:
             enrolments = enrolments.filter(course=course)

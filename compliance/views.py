@@ -24,7 +24,6 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from compliance.columns import LocalDateColumn, PersonColumn, StatusColumn, TextColumn, history_url
 from compliance.exports import AuditedExportMixin
 from compliance.filters import (
-    OPEN_WORK,
     EnrollmentReportFilterSet,
     MatrixFilterSet,
     canonical_courses,
@@ -214,7 +213,7 @@ class EnrollmentReportView(ComplianceReportView):
 
     def candidates(self, enrollments):
         """``enrollments`` narrowed to those that may pass :meth:`status_filter`, before their status is worked out."""
-        raise NotImplementedError
+        return enrollments
 
     def status_filter(self):
         raise NotImplementedError
@@ -278,9 +277,6 @@ class OverdueView(EnrollmentReportView):
     index_results_url_name = "compliance:overdue_results"
     export_filename = "overdue-training"
 
-    def candidates(self, enrollments):
-        return enrollments.may_have_status([Status.OVERDUE], self.day)
-
     def status_filter(self):
         return Q(status=Status.OVERDUE)
 
@@ -293,7 +289,7 @@ class DueSoonView(EnrollmentReportView):
     export_filename = "training-due-soon"
 
     def candidates(self, enrollments):
-        return enrollments.may_have_status(OPEN_WORK, self.day, dated=due_soon_window(self.day))
+        return enrollments.may_have_open_work_due(*due_soon_window(self.day), on=self.day)
 
     def status_filter(self):
         return due_soon_filter(self.day)

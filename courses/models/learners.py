@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -202,60 +201,26 @@ class EnrollmentQuerySet(models.QuerySet):
             ),
         )
 
-    def may_have_status(
-        self,
-        statuses: Iterable[str],
-        on: datetime.date | None = None,
-        *,
-        dated: tuple[datetime.date, datetime.date] | None = None,
+    def may_have_open_work_due(
+        self, first: datetime.date, last: datetime.date, on: datetime.date | None = None
     ) -> EnrollmentQuerySet:
-        """Leave out the enrolments that cannot have one of ``statuses`` on ``on`` (today), or not with a
-        ``status_date`` from ``dated[0]`` to ``dated[1]`` when given, so that :meth:`with_status` is worked out
-        for the others alone.
+        """Leave out the enrolments that cannot have open work (not started, in progress, refresher due) on ``on``
+        (today) with a ``status_date`` from ``first`` to ``last``, so that :meth:`with_status` is worked out for
+        the others alone: the few with a cycle or a validity ending in those days, found through indexes.
 
-        It decides no status: filter on :meth:`with_status` after it, which stays the one definition. Each
-        status has a condition that holds whenever the enrolment has it, on the dates of its records alone
-        (the set of enrolments each condition gives is read once, not row by row): the latest completion made
-        by then decides a status in :meth:`with_status`, so one completion at least then meets that status's
-        dates; without any completion by then, the latest cycle opened by then does.
+        It decides no status: filter on :meth:`with_status` after it, which stays the one definition. Open work
+        is dated by the latest cycle opened by then when no completion was made by then, by the latest completion
+        (its validity's end, its refresher window open) otherwise; so such a cycle or completion is in the days.
         """
         on = on or timezone.localdate()
         completed = CourseCompletion.objects.filter(completed_at__lt=end_of_day(on))
-        never_completed = ~Q(pk__in=completed.values("enrollment"))
-        opened = Cycle.objects.filter(opened_on__lte=on)
-
-        def dated_by(field: str, days_after: int = 0) -> Q:
-            """``status_date`` (``field`` plus ``days_after`` days) within ``dated``; no condition without it."""
-            if dated is None:
-                return Q()
-            shift = datetime.timedelta(days=days_after)
-            return Q(**{f"{field}__range": (dated[0] - shift, dated[1] - shift)})
-
-        def cycle(condition: Q) -> Q:
-            return Q(pk__in=opened.filter(condition).values("enrollment"))
-
-        def completion(condition: Q) -> Q:
-            return Q(pk__in=completed.filter(condition).values("enrollment"))
-
-        open_work = never_completed & (cycle(dated_by("due_on")) if dated else Q())
-        lasting = Q(valid_until__gte=on) & dated_by("valid_until")
-        if dated is None:
-            lasting |= Q(valid_until__isnull=True)  # never expires: valid, with no status date
-        conditions = {
-            Status.NOT_STARTED: open_work,
-            Status.IN_PROGRESS: open_work,
-            Status.OVERDUE: never_completed & cycle(Q(due_on__lt=on) & dated_by("due_on")),
-            Status.VALID: completion(lasting),
-            Status.REFRESHER_DUE: completion(
-                Q(refresher_opens_on__lte=on, valid_until__gte=on) & dated_by("valid_until")
-            ),
-            Status.IN_GRACE: completion(
-                Q(valid_until__lt=on) & (Q(grace_until__gte=on) | Q(grace_until__isnull=True)) & dated_by("grace_until")
-            ),
-            Status.EXPIRED: completion(Q(grace_until__lt=on) & dated_by("grace_until", days_after=1)),
-        }
-        wanted = [conditions[status] for status in set(statuses)]
-        return self.filter(functools.reduce(operator.or_, wanted)) if wanted else self.none()
+        due_cycles = Cycle.objects.filter(opened_on__lte=on, due_on__range=(first, last))
+        refreshers = completed.filter(refresher_opens_on__lte=on, valid_until__gte=on, valid_until__range=(first, last))
+        # Without a completion by then: asked of the few enrolments with such a cycle only, one index lookup each.
+        never_completed = ~Exists(completed.filter(enrollment=OuterRef("pk")))
+        return self.filter(
+            (Q(pk__in=due_cycles.values("enrollment")) & never_completed) | Q(pk__in=refreshers.values("enrollment"))
+        )
 
     def enrol(
         self,
