@@ -560,7 +560,8 @@ class CourseCompletion(models.Model):
         verbose_name_plural = _("course completions")
         ordering = ["-completed_at"]
         constraints = [models.UniqueConstraint(fields=["enrollment", "cycle"], name="unique_completion_per_cycle")]
-        indexes = [models.Index(fields=["grace_until"])]
+        # valid_until: the due-soon list finds the validities ending in its days through it.
+        indexes = [models.Index(fields=["grace_until"]), models.Index(fields=["valid_until"])]
 
     def __str__(self) -> str:
         return f"{self.enrollment} ({self.cycle})"
