@@ -204,6 +204,27 @@ class EnrollmentQuerySet(models.QuerySet):
             ),
         )
 
+    def may_have_open_work_due(
+        self, first: datetime.date, last: datetime.date, on: datetime.date | None = None
+    ) -> EnrollmentQuerySet:
+        """Leave out the enrolments that cannot have open work (not started, in progress, refresher due) on ``on``
+        (today) with a ``status_date`` from ``first`` to ``last``, so that :meth:`with_status` is worked out for
+        the others alone: the few with a cycle or a validity ending in those days, found through indexes.
+
+        It decides no status: filter on :meth:`with_status` after it, which stays the one definition. Open work
+        is dated by the latest cycle opened by then when no completion was made by then, by the latest completion
+        (its validity's end, its refresher window open) otherwise; so such a cycle or completion is in the days.
+        """
+        on = on or timezone.localdate()
+        completed = CourseCompletion.objects.filter(completed_at__lt=end_of_day(on))
+        due_cycles = Cycle.objects.filter(opened_on__lte=on, due_on__range=(first, last))
+        refreshers = completed.filter(refresher_opens_on__lte=on, valid_until__gte=on, valid_until__range=(first, last))
+        # Without a completion by then: asked of the few enrolments with such a cycle only, one index lookup each.
+        never_completed = ~Exists(completed.filter(enrollment=OuterRef("pk")))
+        return self.filter(
+            (Q(pk__in=due_cycles.values("enrollment")) & never_completed) | Q(pk__in=refreshers.values("enrollment"))
+        )
+
     def enrol(
         self,
         user: AbstractBaseUser,
@@ -578,7 +599,8 @@ class CourseCompletion(models.Model):
         verbose_name_plural = _("course completions")
         ordering = ["-completed_at"]
         constraints = [models.UniqueConstraint(fields=["enrollment", "cycle"], name="unique_completion_per_cycle")]
-        indexes = [models.Index(fields=["grace_until"])]
+        # valid_until: the due-soon list finds the validities ending in its days through it.
+        indexes = [models.Index(fields=["grace_until"]), models.Index(fields=["valid_until"])]
 
     def __str__(self) -> str:
         return f"{self.enrollment} ({self.cycle})"
