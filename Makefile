@@ -46,6 +46,7 @@ pytest-package:
 bench:
 	$(PY) bench/pages.py --small
 	$(PY) bench/certificates.py --small
+	$(PY) bench/certificate_pages.py --small
 	$(PY) bench/sweep.py --small
 	scripts/with-postgres $(PY) bench/sweep.py --small
 	$(PY) bench/reminders.py --small

@@ -59,7 +59,7 @@ from courses.models import (  # noqa: E402
 )
 from courses.refreshers import SweepReport, run_sweep  # noqa: E402
 from courses.signals import sweep_finished  # noqa: E402
-from courses.testing import make_course, make_lesson, make_training_site, make_user  # noqa: E402
+from courses.testing import make_course, make_lesson, make_past_cycles, make_training_site, make_user  # noqa: E402
 
 COURSES = 8
 #: Goals from the issue: (seconds for the day, for the rerun, for the year's backlog) at a number of enrolments.
@@ -270,28 +270,7 @@ def timed_sweep(day: datetime.date):
 def dashboard_queries(courses, username: str, count: int) -> int:
     """The dashboard's queries for a learner enrolled in ``count`` courses, each with 5 past cycles and a sixth open."""
     learner = make_user(username)
-    today = timezone.localdate()
-    for course in courses[:count]:
-        enrollment, _ = Enrollment.objects.enrol(learner, course, source=Enrollment.Source.ASSIGNED)
-        for number in range(1, 7):
-            opened = today - datetime.timedelta(days=365 * (6 - number) + 30)
-            Cycle.objects.update_or_create(
-                enrollment=enrollment,
-                number=number,
-                defaults={"is_refresher": number > 1, "opened_on": opened, "due_on": opened + datetime.timedelta(30)},
-            )
-            if number < 6:
-                completed = opened + datetime.timedelta(days=10)
-                CourseCompletion.objects.create(
-                    enrollment=enrollment,
-                    cycle=number,
-                    completed_at=timezone.make_aware(datetime.datetime.combine(completed, datetime.time(10))),
-                    valid_from=completed,
-                    valid_until=completed + datetime.timedelta(days=364),
-                    refresher_opens_on=completed + datetime.timedelta(days=334),
-                    grace_until=completed + datetime.timedelta(days=378),
-                )
-        Enrollment.objects.filter(pk=enrollment.pk).update(cycle=6)
+    make_past_cycles(learner, courses[:count], 5)
     client = Client()
     client.force_login(learner)
     client.get("/my-training/")  # warm the per-process caches

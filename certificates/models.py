@@ -226,6 +226,10 @@ class CertificateQuerySet(models.QuerySet):
     def pending(self) -> CertificateQuerySet:
         return self.filter(state=Certificate.State.PENDING)
 
+    def current(self) -> CertificateQuerySet:
+        """Those no newer certificate has superseded (whatever their status otherwise)."""
+        return self.filter(superseded_at__isnull=True)
+
     def held_by(self, user: AbstractBaseUser) -> CertificateQuerySet:
         """The certificates of ``user`` (none for an anonymous visitor)."""
         return self.filter(completion__enrollment__user=user) if user.is_authenticated else self.none()
@@ -343,7 +347,14 @@ class Certificate(models.Model):
                 fields=["completion"], condition=Q(is_reissue=False), name="one_certificate_per_completion"
             )
         ]
-        indexes = [models.Index(fields=["state", "created_at"])]
+        indexes = [
+            # The register, newest first, pages through this.
+            models.Index(fields=["created_at"], name="certificate_created_idx"),
+            # Only the few pending ones (the retry finds them): an index on the state of every certificate would
+            # be taken for a learner's "issued" ones, which a database without statistics (SQLite) then reads
+            # from the whole table rather than from the learner's enrolments.
+            models.Index(fields=["created_at"], condition=Q(state="pending"), name="certificate_pending_idx"),
+        ]
         permissions = [
             ("revoke_certificate", _("Can revoke certificates")),
             ("reissue_certificate", _("Can re-issue certificates")),

@@ -52,9 +52,10 @@ def register_certificate_permissions():
 
 @hooks.register("training_dashboard_panels")
 def dashboard_certificates(context) -> str:
-    """The learner's certificates, current and past, with their status, on the dashboard."""
+    """The learner's current certificates (valid, expiring, expired or revoked) with their status, on the dashboard:
+    one per course, however long their history. Those a newer one superseded are on each course's page."""
     request = context["request"]
-    certificates = Certificate.objects.held_by(request.user).issued().with_status().order_by("-issued_at")
+    certificates = Certificate.objects.held_by(request.user).issued().current().with_status().order_by("-issued_at")
     if not certificates:
         return ""
     return render_to_string(

@@ -18,15 +18,18 @@ from wagtail.coreutils import get_supported_content_language_variant
 from courses.conf import get_setting
 from courses.models import CoursePage, Enrollment, StaffProfile, Status
 
+#: The statuses of open work, which can be due soon.
+OPEN_WORK = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.REFRESHER_DUE]
+
+
+def due_soon_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last days on which open work counts as due soon: today to ``TRAINING_DUE_SOON_DAYS`` on."""
+    return today, today + datetime.timedelta(days=get_setting("DUE_SOON_DAYS"))
+
 
 def due_soon_filter(today: datetime.date):
     """Open work (not started, in progress, refresher due) due between today and ``TRAINING_DUE_SOON_DAYS`` on."""
-    horizon = today + datetime.timedelta(days=get_setting("DUE_SOON_DAYS"))
-    return Q(
-        status__in=[Status.NOT_STARTED, Status.IN_PROGRESS, Status.REFRESHER_DUE],
-        status_date__gte=today,
-        status_date__lte=horizon,
-    )
+    return Q(status__in=OPEN_WORK, status_date__range=due_soon_window(today))
 
 
 def localized_titles(translation_keys) -> dict:

@@ -28,6 +28,7 @@ from compliance.filters import (
     MatrixFilterSet,
     canonical_courses,
     due_soon_filter,
+    due_soon_window,
     localized_titles,
 )
 from compliance.matrix import EXPORT_CHUNK, Cell, Matrix, manager_name
@@ -203,13 +204,16 @@ class EnrollmentReportView(ComplianceReportView):
 
     def get_base_queryset(self):
         return (
-            Enrollment.objects.visible_to(self.request.user)
-            .required(self.day)
+            self.candidates(Enrollment.objects.visible_to(self.request.user).required(self.day))
             .with_status(self.day)
             .filter(self.status_filter())
             .select_related("course", "user__staff_profile__manager__staff_profile")
             .order_by("status_date", "user__last_name", "user__first_name")
         )
+
+    def candidates(self, enrollments):
+        """``enrollments`` narrowed to those that may pass :meth:`status_filter`, before their status is worked out."""
+        return enrollments
 
     def status_filter(self):
         raise NotImplementedError
@@ -283,6 +287,9 @@ class DueSoonView(EnrollmentReportView):
     index_url_name = "compliance:due_soon"
     index_results_url_name = "compliance:due_soon_results"
     export_filename = "training-due-soon"
+
+    def candidates(self, enrollments):
+        return enrollments.may_have_open_work_due(*due_soon_window(self.day), on=self.day)
 
     def status_filter(self):
         return due_soon_filter(self.day)

@@ -1,6 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import (
     copy_for_translation_done,
     page_published,
@@ -10,7 +10,7 @@ from wagtail.signals import (
 )
 
 from courses.assignments import apply_assignment_rules
-from courses.models import LessonPage, StaffProfile
+from courses.models import Activity, LessonActivity, LessonPage, StaffProfile
 from courses.page_memory import tree_changed
 
 
@@ -45,8 +45,9 @@ def link_translated_activities(sender, source_obj, target_obj, **kwargs) -> None
 
 
 def forget_pages(sender, instance=None, raw: bool = False, **kwargs) -> None:
-    """A page, site or locale changed: every process looks its training pages up again."""
-    if not raw and isinstance(instance, Page | Site | Locale):
+    """A page, its view restrictions, a site, a locale, an activity or an activity's place in a lesson changed: every
+    process looks its training content up again (``courses.page_memory``)."""
+    if not raw and isinstance(instance, Page | PageViewRestriction | Site | Locale | Activity | LessonActivity):
         tree_changed()
 
 
@@ -54,7 +55,7 @@ def connect() -> None:
     post_save.connect(apply_rules_to_staff_member, sender=StaffProfile, dispatch_uid="courses_assignment_rules")
     post_save.connect(apply_rules_to_account, sender=get_user_model(), dispatch_uid="courses_assignment_rules_account")
     copy_for_translation_done.connect(link_translated_activities, dispatch_uid="courses_translated_activities")
-    # Any page model: a receiver per page type would miss the types other apps add.
+    # Any page or activity model: a receiver per type would miss the types other apps add.
     post_save.connect(forget_pages, dispatch_uid="courses_forget_pages_saved")
     post_delete.connect(forget_pages, dispatch_uid="courses_forget_pages_deleted")
     for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
+from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site
 
 from courses.blocks import stream_from_content
 from courses.models import (
     Activity,
+    CourseCompletion,
     CoursePage,
+    Cycle,
+    Enrollment,
     LessonActivity,
     LessonPage,
     QuizActivity,
@@ -171,3 +176,46 @@ def make_user(username: str = "learner", *, profile: dict | None = None, **field
     if profile is not None:
         StaffProfile.objects.create(user=user, **profile)
     return user
+
+
+def make_past_cycles(learner, courses: list[CoursePage], past_cycles: int) -> list[Enrollment]:
+    """Enrol ``learner`` (assigned) in each of ``courses`` with ``past_cycles`` completed cycles, opened a year
+    apart, and one more in progress, opened 30 days ago and due in 30: a long history for measuring its cost.
+
+    Each completion came ten days after its cycle opened and was valid for a year (refresher window a month
+    before the end, no grace). Returns the enrolments, in the order of ``courses``.
+    """
+    today = timezone.localdate()
+    enrollments = Enrollment.objects.bulk_create(
+        Enrollment(user=learner, course=course, source=Enrollment.Source.ASSIGNED, cycle=past_cycles + 1)
+        for course in courses
+    )
+    cycles, completions = [], []
+    for enrollment in enrollments:
+        for number in range(1, past_cycles + 2):
+            opened = today - datetime.timedelta(days=365 * (past_cycles + 1 - number) + 30)
+            cycles.append(
+                Cycle(
+                    enrollment=enrollment,
+                    number=number,
+                    is_refresher=number > 1,
+                    opened_on=opened,
+                    due_on=opened + datetime.timedelta(days=60),
+                )
+            )
+            if number <= past_cycles:
+                completed = opened + datetime.timedelta(days=10)
+                completions.append(
+                    CourseCompletion(
+                        enrollment=enrollment,
+                        cycle=number,
+                        completed_at=timezone.make_aware(datetime.datetime.combine(completed, datetime.time(12))),
+                        valid_from=completed,
+                        valid_until=completed + datetime.timedelta(days=365),
+                        refresher_opens_on=completed + datetime.timedelta(days=335),
+                        grace_until=completed + datetime.timedelta(days=365),
+                    )
+                )
+    Cycle.objects.bulk_create(cycles)
+    CourseCompletion.objects.bulk_create(completions)
+    return enrollments

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 
 from courses.forms import LoginForm
-from courses.models import Enrollment, Status, localize_courses, rule_progress
+from courses.models import Enrollment, Status, attach_histories, localize_courses, rule_progress
 
 #: The dashboard's sections, in order: what to do first comes first.
 DASHBOARD_SECTIONS = [
@@ -28,11 +28,12 @@ DASHBOARD_SECTIONS = [
 @cache_control(private=True, no_store=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The learner's own training, grouped by what to do: overdue, refresher due, in progress, not started, valid."""
-    enrollments = localize_courses(
-        Enrollment.objects.with_progress_and_status()
-        .for_user(request.user)
-        .select_related("course__locale", "rule")
-        .prefetch_related("cycles", "completions")
+    enrollments = attach_histories(
+        localize_courses(
+            Enrollment.objects.with_progress_and_status()
+            .for_user(request.user)
+            .select_related("course__locale", "rule")
+        )
     )
     # Soonest date first; no date last; then in the order of enrolment, which is the order of a rule's courses.
     enrollments.sort(key=lambda e: (e.status_date is None, e.status_date or datetime.date.max, e.enrolled_at, e.pk))

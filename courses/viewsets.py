@@ -37,6 +37,7 @@ from courses.models import (
     QuizActivity,
     ReflectionActivity,
     StaffProfile,
+    attach_histories,
     localize_courses,
 )
 from courses.staff_import_views import StaffImportView
@@ -238,10 +239,10 @@ class StaffHistoryView(VisibleObjectMixin, model_views.InspectView):
             .filter(user=learner)
             .with_status()
             .select_related("course", "rule", "assigned_by")
-            .prefetch_related("cycles", "completions", "attempts__activity")
+            .prefetch_related("attempts__activity")
             .order_by("course__path")
         )
-        context["enrollments"] = localize_courses(enrollments)
+        context["enrollments"] = attach_histories(localize_courses(enrollments))
         panels = (panel(self.request, learner) for panel in hooks.get_hooks(HISTORY_PANELS_HOOK))
         context["panels"] = [panel for panel in panels if panel]
         return context

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,12 +26,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale
 
 from courses.conf import get_setting
 from courses.models.expressions import count_rows
 from courses.models.pages import CoursePage, LessonEntry, LessonPage
 from courses.models.policy import Validity
 from courses.models.staff import StaffProfile, sees_everyone
+from courses.page_memory import remembered
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -74,8 +77,8 @@ class EnrollmentQuerySet(models.QuerySet):
         return self.filter(user=user) if user.is_authenticated else self.none()
 
     def for_course(self, course: CoursePage) -> EnrollmentQuerySet:
-        """Enrolments in ``course``, whichever of its translations the learner enrolled through."""
-        return self.filter(course__translation_key=course.translation_key)
+        """Enrolments in ``course``, in whichever language it is given: they point at its canonical page."""
+        return self.filter(course_id=course.canonical_id)
 
     def for_team_of(self, manager: AbstractBaseUser) -> EnrollmentQuerySet:
         """Enrolments of everyone whose chain of managers reaches ``manager``."""
@@ -199,6 +202,27 @@ class EnrollmentQuerySet(models.QuerySet):
                 default=Value(False),
                 output_field=models.BooleanField(),
             ),
+        )
+
+    def may_have_open_work_due(
+        self, first: datetime.date, last: datetime.date, on: datetime.date | None = None
+    ) -> EnrollmentQuerySet:
+        """Leave out the enrolments that cannot have open work (not started, in progress, refresher due) on ``on``
+        (today) with a ``status_date`` from ``first`` to ``last``, so that :meth:`with_status` is worked out for
+        the others alone: the few with a cycle or a validity ending in those days, found through indexes.
+
+        It decides no status: filter on :meth:`with_status` after it, which stays the one definition. Open work
+        is dated by the latest cycle opened by then when no completion was made by then, by the latest completion
+        (its validity's end, its refresher window open) otherwise; so such a cycle or completion is in the days.
+        """
+        on = on or timezone.localdate()
+        completed = CourseCompletion.objects.filter(completed_at__lt=end_of_day(on))
+        due_cycles = Cycle.objects.filter(opened_on__lte=on, due_on__range=(first, last))
+        refreshers = completed.filter(refresher_opens_on__lte=on, valid_until__gte=on, valid_until__range=(first, last))
+        # Without a completion by then: asked of the few enrolments with such a cycle only, one index lookup each.
+        never_completed = ~Exists(completed.filter(enrollment=OuterRef("pk")))
+        return self.filter(
+            (Q(pk__in=due_cycles.values("enrollment")) & never_completed) | Q(pk__in=refreshers.values("enrollment"))
         )
 
     def enrol(
@@ -364,6 +388,17 @@ class Enrollment(models.Model):
     def get_status_display(self) -> str:
         return Status(self.status).label
 
+    def lessons_done(self) -> dict[uuid.UUID, bool]:
+        """The lessons complete in the current cycle, by translation key (done in any language), each with whether
+        it was tested out."""
+        done: dict[uuid.UUID, bool] = {}
+        rows = self.lesson_progress.filter(cycle=self.cycle, completed_at__isnull=False).values_list(
+            "lesson__translation_key", "tested_out"
+        )
+        for key, tested_out in rows:
+            done[key] = done.get(key, False) or tested_out
+        return done
+
     def count_lessons(self, lessons: Iterable[LessonEntry]) -> None:
         """Set ``required_lesson_count`` and ``completed_lesson_count`` as :meth:`EnrollmentQuerySet.with_progress`
         does, from the lesson list of the course learner records point at (read with this enrolment's progress)."""
@@ -374,10 +409,9 @@ class Enrollment(models.Model):
         self.completed_lesson_count = sum(lesson.is_complete for lesson in required)
 
     def history(self) -> list[tuple[Cycle, CourseCompletion | None]]:
-        """Every cycle, newest first, with its completion if any. Prefetch ``cycles`` and ``completions``."""
-        completions = {completion.cycle: completion for completion in self.completions.all()}
-        cycles = sorted(self.cycles.all(), key=lambda cycle: cycle.number, reverse=True)
-        return [(cycle, completions.get(cycle.number)) for cycle in cycles]
+        """Every cycle, newest first, with its completion if any. Pass the enrolments to :func:`attach_histories`."""
+        completions = {completion.cycle: completion for completion in self.completion_list}
+        return [(cycle, completions.get(cycle.number)) for cycle in self.cycles_newest_first]
 
     def full_history(self) -> list[tuple[Cycle, CourseCompletion | None, list[Attempt]]]:
         """:meth:`history` with each cycle's attempts, newest first. Prefetch ``attempts`` too."""
@@ -392,8 +426,8 @@ class Cycle(models.Model):
 
     A refresher cycle opens when its predecessor's refresher window opens and is due on the day
     that completion expires. It requires the course's lessons marked for refreshers. ``completed`` is
-    set when its completion is recorded (see :meth:`CourseCompletion.save`): the cycles still open,
-    which reminders look for, are then found through an index of their own.
+    set when its completion is recorded (see :meth:`CourseCompletion.save`): reminders look for the
+    cycles still open by it.
     """
 
     # No index of its own: the unique constraint's (enrollment, number) index serves lookups by enrolment.
@@ -405,9 +439,8 @@ class Cycle(models.Model):
     opened_on = models.DateField(_("opened on"))
     due_on = models.DateField(_("due on"), null=True, blank=True)
     test_out_taken_at = models.DateTimeField(_("test-out taken at"), null=True, blank=True)
-    # A copy of "a completion of this cycle exists", so that finding the open cycles due in a date range reads
-    # only those, rather than every cycle due then and a completion for each. A default in the database too:
-    # the sweep inserts cycles in SQL.
+    # A copy of "a completion of this cycle exists", so that finding the open cycles due in a date range costs no
+    # lookup of a completion for each cycle due then. A default in the database too: the sweep inserts cycles in SQL.
     completed = models.BooleanField(_("completed"), default=False, db_default=False, editable=False)
 
     class Meta:
@@ -415,8 +448,7 @@ class Cycle(models.Model):
         verbose_name_plural = _("cycles")
         ordering = ["enrollment", "number"]
         constraints = [models.UniqueConstraint(fields=["enrollment", "number"], name="unique_cycle_number")]
-        # Partial: the queries by due date look for open cycles, and completed ones leave the index.
-        indexes = [models.Index(fields=["due_on"], condition=Q(completed=False), name="cycle_open_due_idx")]
+        indexes = [models.Index(fields=["due_on"])]
 
     def __str__(self) -> str:
         return f"{self.enrollment} ({self.number})"
@@ -431,16 +463,42 @@ def learner_records_under(page: Page) -> bool:
     )
 
 
+def attach_histories(enrollments: Iterable[Enrollment]) -> list[Enrollment]:
+    """Give each enrolment its cycles and completions for :meth:`Enrollment.history`: two queries for all of them.
+
+    Plain lists, read straight: Django's prefetching costs a dashboard of a dozen long histories more
+    than the two queries do.
+    """
+    enrollments = list(enrollments)
+    by_id = {enrollment.pk: enrollment for enrollment in enrollments}
+    for enrollment in enrollments:
+        enrollment.cycles_newest_first, enrollment.completion_list = [], []
+    if not by_id:
+        return enrollments
+    for cycle in Cycle.objects.filter(enrollment_id__in=by_id).order_by("-number"):
+        by_id[cycle.enrollment_id].cycles_newest_first.append(cycle)
+    for completion in CourseCompletion.objects.filter(enrollment_id__in=by_id):
+        by_id[completion.enrollment_id].completion_list.append(completion)
+    return enrollments
+
+
 def localize_courses(enrollments: Iterable[Enrollment]) -> list[Enrollment]:
     """Set ``enrollment.localized_course``: the course in the active language, or the canonical one."""
     enrollments = list(enrollments)
-    keys = {enrollment.course.translation_key for enrollment in enrollments}
-    translations = {
-        course.translation_key: course
-        for course in CoursePage.objects.live()
-        .filter(translation_key__in=keys, locale__language_code=get_supported_content_language_variant(get_language()))
-        .select_related("locale")
-    }
+    language = get_supported_content_language_variant(get_language())
+    # Records point at the canonical course, which is most often in the language at hand already.
+    locale_id = remembered(
+        ("locale", language), lambda: Locale.objects.filter(language_code=language).values_list("pk", flat=True).first()
+    )
+    keys = {enrollment.course.translation_key for enrollment in enrollments if enrollment.course.locale_id != locale_id}
+    translations = {}
+    if keys:
+        translations = {
+            course.translation_key: course
+            for course in CoursePage.objects.live()
+            .filter(translation_key__in=keys, locale_id=locale_id)
+            .select_related("locale")
+        }
     for enrollment in enrollments:
         enrollment.localized_course = translations.get(enrollment.course.translation_key, enrollment.course)
     return enrollments
@@ -550,7 +608,8 @@ class CourseCompletion(models.Model):
         verbose_name_plural = _("course completions")
         ordering = ["-completed_at"]
         constraints = [models.UniqueConstraint(fields=["enrollment", "cycle"], name="unique_completion_per_cycle")]
-        indexes = [models.Index(fields=["grace_until"])]
+        # valid_until: the due-soon list finds the validities ending in its days through it.
+        indexes = [models.Index(fields=["grace_until"]), models.Index(fields=["valid_until"])]
 
     def __str__(self) -> str:
         return f"{self.enrollment} ({self.cycle})"

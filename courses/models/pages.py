@@ -25,7 +25,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -69,10 +69,21 @@ class TrainingPageMixin:
         and everything under them: a course restricted in English is restricted in Persian too.
         """
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
-        ancestor_keys = Page.objects.filter(path__in=paths).values("translation_key")
-        return PageViewRestriction.objects.filter(
-            Q(page__translation_key__in=ancestor_keys, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
-        ).distinct()
+
+        def find() -> list[int]:
+            ancestor_keys = Page.objects.filter(path__in=paths).values("translation_key")
+            restrictions = PageViewRestriction.objects.filter(
+                Q(page__translation_key__in=ancestor_keys, page__alias_of__isnull=True)
+                | Q(page__aliases__path__in=paths)
+            )
+            return list(restrictions.values_list("pk", flat=True).distinct())
+
+        # Which restrictions apply is remembered until the content changes (``courses.page_memory``); most pages
+        # have none, and then cost no query.
+        restriction_ids = remembered(("restrictions", self.path), find)
+        if not restriction_ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=restriction_ids)
 
     def serve(self, request, *args, **kwargs):
         """Serve the page, kept out of shared caches; out of every cache once it shows a learner's own records."""
@@ -82,6 +93,13 @@ class TrainingPageMixin:
         else:
             patch_cache_control(response, private=True)
         return response
+
+    @property
+    def localized(self):
+        """This page in the active language, as Wagtail finds it, remembered by each process until the content
+        changes: Wagtail's routing asks it of the site's root page on every request."""
+        found = remembered(("localized", self.pk, get_language()), lambda: super(TrainingPageMixin, self).localized)
+        return copy.copy(found)
 
     @classmethod
     def find_with_translations(cls, url_path: str) -> Page | None:
@@ -362,29 +380,22 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
     ) -> list[LessonEntry]:
         """The live lessons as lists show them, each with ``is_complete`` and ``is_tested_out`` for the current cycle.
 
-        Rows, not page objects: a lesson list costs about as much for a hundred lessons as for one.
+        Rows, not page objects, remembered by each process until the content changes (``courses.page_memory``):
+        a lesson list costs about as much for a hundred lessons as for one. The learner's progress is read afresh.
         """
-        from courses.models.learners import LessonProgress
 
-        lessons = self.lessons().order_by("path")
-        if enrollment is None:
-            progress = models.Value(None, output_field=models.BooleanField())
-        else:
-            # The lesson's progress this cycle, in whichever language it was done: tested_out if complete, else
-            # null. Subqueries that do not refer to the row: the database reads the learner's progress once.
-            completed = LessonProgress.objects.filter(
-                enrollment=enrollment, cycle=enrollment.cycle, completed_at__isnull=False
-            ).values("lesson__translation_key")
-            progress = models.Case(
-                models.When(translation_key__in=completed.filter(tested_out=True), then=models.Value(True)),
-                models.When(translation_key__in=completed, then=models.Value(False)),
-                default=models.Value(None),
-                output_field=models.BooleanField(),
-            )
+        def find() -> list[dict]:
+            return list(self.lessons().order_by("path").values(*LessonEntry.FIELDS, "slug"))
+
+        done = {} if enrollment is None else enrollment.lessons_done()
         base_url = self.get_url(request) or ""
         return [
-            LessonEntry(url=f"{base_url}{quote(row.pop('slug'))}/", **row)
-            for row in lessons.annotate(progress=progress).values(*LessonEntry.FIELDS, "slug", "progress")
+            LessonEntry(
+                url=f"{base_url}{quote(row['slug'])}/",
+                progress=done.get(row["translation_key"]),
+                **{name: row[name] for name in LessonEntry.FIELDS},
+            )
+            for row in remembered(("lessons", self.pk), find)
         ]
 
     def get_context(self, request, *args, **kwargs):
@@ -519,7 +530,18 @@ class LessonPage(TrainingPageMixin, RoutablePageMixin, Page):
         return CoursePage.objects.get(path=self.path[: -self.steplen])
 
     def live_activities(self) -> list[Activity]:
-        return Activity.objects.live().filter(lesson_links__lesson=self).order_by("lesson_links__sort_order").typed()
+        """The lesson's live activities in order, each as its own type.
+
+        Each process remembers them until the content changes (``courses.page_memory``); every call gets its
+        own copies, free to be given attributes.
+        """
+
+        def find() -> list[Activity]:
+            return (
+                Activity.objects.live().filter(lesson_links__lesson=self).order_by("lesson_links__sort_order").typed()
+            )
+
+        return [copy.copy(activity) for activity in remembered(("activities", self.pk), find)]
 
     def required_activities(self) -> ActivityQuerySet:
         """What completing this lesson takes: the live activities of every live translation of it."""

@@ -14,6 +14,7 @@ from wagtail.models import Page
 from courses import formatting
 from courses.models import TrainingIndexPage
 from courses.next_steps import NextSteps, next_steps
+from courses.page_memory import remembered
 
 register = template.Library()
 
@@ -24,8 +25,13 @@ register.filter("training_date", formatting.local_date)
 
 
 @register.simple_tag(takes_context=True)
-def render_activity(context, state) -> str:
-    return state.activity.render(context["request"], state)
+def render_activity(context, state) -> SafeString:
+    """An activity of the lesson page, rendered as an include is: inside the page's context, so the context
+    processors the page ran are not run again for each activity (``Activity.render`` renders one on its own)."""
+    activity = state.activity
+    template = context.template.engine.get_template(activity.template_name)
+    with context.push(activity.get_context(context["request"], state)):
+        return template.render(context)
 
 
 @register.simple_tag(takes_context=True)
@@ -44,15 +50,16 @@ def login_url() -> str:
 def training_index_url(context) -> str:
     """The catalogue: the page's own (``training_index`` in the context), or the one in the active language."""
     index = context.get("training_index")
-    if index is None:
-        language = get_supported_content_language_variant(get_language())
-        # The header and the page may each ask: look it up once per request and language.
-        request = context.get("request")
-        found = request.__dict__.setdefault("_training_indexes", {}) if request is not None else {}
-        if language not in found:
-            found[language] = TrainingIndexPage.objects.live().filter(locale__language_code=language).first()
-        index = found[language]
-    return index.url if index else "/"
+    if index is not None:
+        return index.url
+
+    def find() -> str:
+        index = TrainingIndexPage.objects.live().filter(locale__language_code=language).first()
+        return index.url if index else "/"
+
+    # Every page's header asks: each process remembers it until the content changes (courses.page_memory).
+    language = get_supported_content_language_variant(get_language())
+    return remembered(("training index url", language), find)
 
 
 @register.inclusion_tag("courses/includes/language_switcher.html", takes_context=True)
@@ -83,9 +90,10 @@ def language_switcher(context) -> dict:
     return {"links": links}
 
 
-# The two lesson lists are built here rather than in a template loop: a loop's tags cost about 40 µs a
-# lesson, and a course's pages are to cost about the same for a hundred lessons as for one. Every
-# value that varies goes through escape(); the rest is fixed markup and translated words, escaped once.
+# The two lesson lists and the dashboard's histories are built here rather than in a template loop: a
+# loop's tags cost about 40 µs a row, and a course's pages are to cost about the same for a hundred
+# lessons as for one (a dashboard, for a long history as for none). Every value that varies goes
+# through escape(); the rest is fixed markup and translated words, escaped once.
 
 
 @register.simple_tag
@@ -130,6 +138,27 @@ def lesson_menu_items(lessons, current) -> SafeString:
         items.append(
             f'<li class="{complete}">\n<a href="{escape(lesson.url)}"{here}>{escape(lesson.title)}</a>{mark}\n</li>\n'
         )
+    return mark_safe("".join(items))  # noqa: S308 - see above
+
+
+@register.simple_tag
+def cycle_history_items(history) -> SafeString:
+    """The ``<li>`` items of a dashboard card's history (``Enrollment.history``): each cycle, newest first, with
+    its dates. A learner of some years has dozens of these on their dashboard."""
+    refresher, first_time = gettext("Refresher"), gettext("First time")
+    opened, completed = gettext("opened %(date)s"), gettext("completed %(date)s")
+    valid_until, due = gettext("valid until %(date)s"), gettext("due %(date)s")
+    items = []
+    for cycle, completion in history:
+        kind = refresher if cycle.is_refresher else first_time
+        parts = [kind, opened % {"date": formatting.local_date(cycle.opened_on)}]
+        if completion:
+            parts.append(completed % {"date": formatting.local_date(completion.completed_at)})
+            if completion.valid_until:
+                parts.append(valid_until % {"date": formatting.local_date(completion.valid_until)})
+        elif cycle.due_on:
+            parts.append(due % {"date": formatting.local_date(cycle.due_on)})
+        items.append(f"<li>{escape(' · '.join(parts))}</li>\n")
     return mark_safe("".join(items))  # noqa: S308 - see above
 
 

@@ -40,17 +40,30 @@ def test_anonymous_visitors_are_sent_to_log_in(client, certificate):
     assert response.status_code == 302
 
 
-def test_the_dashboard_and_course_page_list_current_and_past_certificates(client, persian_learner, course):
+def test_the_course_page_lists_current_and_past_certificates(client, persian_learner, course):
     old = issuing.issue_for_completion(complete(persian_learner, course, cycle=1, days_ago=400))
     new = issuing.issue_for_completion(complete(persian_learner, course, cycle=2))
     client.force_login(persian_learner)
 
-    for url in ["/my-training/", course.url]:
-        content = client.get(url).content.decode()
-        assert f"/certificates/{new.code}/download/" in content
-        assert f"/certificates/{old.code}/download/" in content
-        assert "Superseded" in content
-        assert "Valid" in content
+    content = client.get(course.url).content.decode()
+    assert f"/certificates/{new.code}/download/" in content
+    assert f"/certificates/{old.code}/download/" in content
+    assert "Superseded" in content
+    assert "Valid" in content
+
+
+def test_the_dashboard_lists_each_courses_current_certificate_only(client, persian_learner, course, index):
+    old = issuing.issue_for_completion(complete(persian_learner, course, cycle=1, days_ago=400))
+    new = issuing.issue_for_completion(complete(persian_learner, course, cycle=2))
+    expired = issuing.issue_for_completion(complete(persian_learner, make_course(index, "Other"), days_ago=800))
+    client.force_login(persian_learner)
+
+    content = client.get("/my-training/").content.decode()
+    assert f"/certificates/{new.code}/download/" in content
+    assert f"/certificates/{expired.code}/download/" in content
+    assert f"/certificates/{old.code}/download/" not in content
+    assert "Superseded" not in content
+    assert "Expired" in content
 
 
 def test_a_refresher_in_progress_still_shows_the_last_cycles_certificate(client, persian_learner, course):

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils.html import strip_tags
 
-from courses.models import Enrollment
+from courses.models import CourseCompletion, Cycle, Enrollment
 from courses.testing import make_course, translate
 
 TODAY = datetime.date(2026, 11, 23)  # 2 Azar 1405
@@ -69,3 +69,44 @@ def test_the_persian_dashboard_gives_the_same_sections_with_jalali_dates(dashboa
             "تماس‌های طولانی شروع‌نشده مهلت تا ۲ دی ۱۴۰۵ ۰٪ تکمیل‌شده",
         ],
     }
+
+
+def test_a_cards_history_lists_each_cycle_with_its_dates_in_either_language(
+    on_the_day, learner_client, learner, index, fa
+):
+    course = make_course(index, "Calm under fire")
+    translate(course, fa, title="آرامش زیر فشار")
+    enrollment = Enrollment.objects.create(user=learner, course=course, source="assigned", cycle=2)
+    Cycle.objects.create(
+        enrollment=enrollment, number=1, opened_on=datetime.date(2025, 10, 1), due_on=datetime.date(2025, 11, 1)
+    )
+    Cycle.objects.create(
+        enrollment=enrollment,
+        number=2,
+        is_refresher=True,
+        opened_on=datetime.date(2026, 10, 12),
+        due_on=datetime.date(2026, 11, 11),
+    )
+    CourseCompletion.objects.create(
+        enrollment=enrollment,
+        cycle=1,
+        completed_at=datetime.datetime(2025, 10, 12, 12, tzinfo=datetime.UTC),
+        valid_from=datetime.date(2025, 10, 12),
+        valid_until=datetime.date(2026, 11, 11),
+        refresher_opens_on=datetime.date(2026, 10, 12),
+        grace_until=datetime.date(2026, 11, 11),
+    )
+
+    def history(url: str) -> list[str]:
+        page = learner_client.get(url).text
+        items = re.search(r'<ol class="history__list" reversed>(.*?)</ol>', page, flags=re.DOTALL)[1]
+        return [" ".join(strip_tags(item).split()) for item in re.findall(r"<li>.*?</li>", items, flags=re.DOTALL)]
+
+    assert history("/my-training/") == [
+        "Refresher · opened 12 October 2026 · due 11 November 2026",
+        "First time · opened 1 October 2025 · completed 12 October 2025 · valid until 11 November 2026",
+    ]
+    assert history("/fa/my-training/") == [
+        "بازآموزی · گشایش ۲۰ مهر ۱۴۰۵ · مهلت ۲۰ آبان ۱۴۰۵",
+        "بار نخست · گشایش ۹ مهر ۱۴۰۴ · تکمیل ۲۰ مهر ۱۴۰۴ · معتبر تا ۲۰ آبان ۱۴۰۵",
+    ]

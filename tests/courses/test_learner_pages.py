@@ -12,10 +12,10 @@ import datetime
 import time_machine
 from django.core.cache import cache
 from django.utils import timezone
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from courses import page_memory
-from courses.models import CoursePage, Cycle, Enrollment, LessonPage, TrainingIndexPage
+from courses.models import CoursePage, Cycle, Enrollment, LessonActivity, LessonPage, TrainingIndexPage
 from courses.testing import make_course, make_lesson, make_quiz, quiz_answers, translate
 
 
@@ -220,3 +220,96 @@ def test_without_a_memory_cache_every_lookup_is_fresh(index, settings):
     CoursePage.objects.filter(pk=course.pk).update(title="Listening well")
 
     assert CoursePage.find_with_translations(course.url_path).title == "Listening well"
+
+
+# Lessons remember their activities, and the site's root page its translations, the same way.
+
+
+def test_an_activity_published_or_unpublished_shows_on_its_lesson_at_once(learner_client, learner, index):
+    course = make_course(index, "Listening basics")
+    quiz = make_quiz("First check")
+    lesson = make_lesson(course, "Listen first", activities=[quiz])
+    Enrollment.objects.enrol(learner, course, source="self")
+    assert "First check" in learner_client.get(lesson.url).text
+
+    quiz.title = "Check your listening"
+    quiz.save_revision().publish()
+    assert "Check your listening" in learner_client.get(lesson.url).text
+
+    quiz.unpublish()
+    page = learner_client.get(lesson.url).text
+    assert "Check your listening" not in page
+    assert "I have read this lesson" in page
+
+
+def test_an_activity_added_to_a_lesson_shows_once_the_lesson_is_published(learner_client, learner, index):
+    course = make_course(index, "Listening basics")
+    lesson = make_lesson(course, "Listen first", activities=[make_quiz("First check")])
+    Enrollment.objects.enrol(learner, course, source="self")
+    assert "Second check" not in learner_client.get(lesson.url).text
+
+    lesson.activity_links.add(LessonActivity(activity=make_quiz("Second check"), sort_order=1))
+    lesson.save_revision()
+    assert "Second check" not in learner_client.get(lesson.url).text
+    lesson.get_latest_revision().publish()
+
+    assert "Second check" in learner_client.get(lesson.url).text
+
+
+def test_the_lesson_menu_follows_the_learners_own_progress_at_once(learner_client, learner, index):
+    course = make_course(index, "Listening basics")
+    quiz = make_quiz()
+    first = make_lesson(course, "Listen first", activities=[quiz])
+    make_lesson(course, "Then speak")
+    Enrollment.objects.enrol(learner, course, source="self")
+    assert "is-complete" not in learner_client.get(first.url).text
+
+    learner_client.post(f"{first.url}activities/{quiz.pk}/", quiz_answers(quiz))
+
+    assert learner_client.get(first.url).text.count('class="is-complete"') == 1
+
+
+def test_the_persian_home_page_is_seen_afresh_when_it_changes(client, index, fa):
+    persian = index.get_translation(fa)
+    assert "<h1>آموزش خدمات</h1>" in client.get("/fa/").text
+
+    persian.title = "آموزش مشتری‌مداری"
+    persian.save_revision().publish()
+
+    assert "<h1>آموزش مشتری‌مداری</h1>" in client.get("/fa/").text
+
+
+def test_a_request_reads_the_memorys_version_once(learner_client, learner, index, monkeypatch):
+    course = make_course(index, "Listening basics")
+    lesson = make_lesson(course, "Listen first", activities=[make_quiz()])
+    Enrollment.objects.enrol(learner, course, source="self")
+    learner_client.get(lesson.url)
+    reads = []
+    monkeypatch.setattr(page_memory, "tree_version", lambda read=page_memory.tree_version: reads.append(1) or read())
+
+    assert learner_client.get(lesson.url).status_code == 200
+    assert learner_client.get(course.url).status_code == 200
+
+    assert len(reads) == 2
+
+
+def test_a_change_inside_a_request_moves_its_version_on(index):
+    course = make_course(index, "Listening basics")
+    with page_memory.one_version():
+        assert CoursePage.find_with_translations(course.url_path).title == "Listening basics"
+        CoursePage.objects.filter(pk=course.pk).update(title="Listening well")
+        page_memory.tree_changed()
+
+        assert CoursePage.find_with_translations(course.url_path).title == "Listening well"
+
+
+def test_a_view_restriction_takes_effect_and_lifts_at_once(client, index, fa):
+    course = make_course(index, "Listening basics")
+    persian_course = translate(course, fa, title="گوش دادن")
+    assert client.get(persian_course.url).status_code == 200
+
+    restriction = PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(persian_course.url).status_code == 302
+
+    restriction.delete()
+    assert client.get(persian_course.url).status_code == 200

@@ -193,6 +193,6 @@ def test_the_migration_that_brings_in_the_mark_marks_the_cycles_already_complete
     CourseCompletion.objects.create(enrollment=enrolled, cycle=1)
     Cycle.objects.update(completed=False)  # as the records were before the mark existed
 
-    import_module("courses.migrations.0008_cycle_completed_mark").mark_completed_cycles(apps, None)
+    import_module("courses.migrations.0009_cycle_completed_mark").mark_completed_cycles(apps, None)
 
     assert list(Cycle.objects.values_list("number", "completed").order_by("number")) == [(1, True), (2, False)]

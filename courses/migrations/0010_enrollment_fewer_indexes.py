@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0008_cycle_completed_mark'),
+        ('courses', '0009_cycle_completed_mark'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

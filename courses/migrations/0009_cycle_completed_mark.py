@@ -14,7 +14,7 @@ def mark_completed_cycles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0007_enrollment_user_protect'),
+        ('courses', '0008_completion_valid_until_index'),
     ]
 
     operations = [
@@ -24,12 +24,4 @@ class Migration(migrations.Migration):
             field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='completed'),
         ),
         migrations.RunPython(mark_completed_cycles, migrations.RunPython.noop),
-        migrations.RemoveIndex(
-            model_name='cycle',
-            name='courses_cyc_due_on_72878d_idx',
-        ),
-        migrations.AddIndex(
-            model_name='cycle',
-            index=models.Index(condition=models.Q(('completed', False)), fields=['due_on'], name='cycle_open_due_idx'),
-        ),
     ]
