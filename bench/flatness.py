@@ -5,10 +5,11 @@ of each page at a small and a large size with the ratio of their medians.
 The database is as the demo runs: an SQLite file in WAL mode in a temporary folder, or PostgreSQL (its JIT
 off, analysed after each bulk build as its autovacuum would) when DATABASE_URL is set; unmigrated, its
 tables made from the models. Each GET is timed alone, outside any transaction, after warm-up requests,
-inside ``CaptureQueriesContext``: its wall-clock time and this process's CPU time. On SQLite the database works inside this process, so the CPU time is the whole
-cost of the page, and what is compared with the goal: on a machine shared with other work the wall-clock
-times of the two sizes, taken a minute apart, wander more than the goal allows. On PostgreSQL the
-database works in another process and the wall-clock time is compared.
+inside ``CaptureQueriesContext``: its wall-clock time and this process's CPU time. On SQLite the database
+works inside this process, so the CPU time is the whole cost of the page, and what is compared with the
+goal: on a machine shared with other work the wall-clock times of the two sizes, taken a minute apart,
+wander more than the goal allows. On PostgreSQL the database works in another process and the
+wall-clock time is compared.
 """
 
 import contextlib
