@@ -38,7 +38,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.flatness import RATIO_GOAL, flatness_table, throwaway_database, timed_gets  # noqa: E402
+from bench.flatness import RATIO_GOAL, flatness_table, settled, throwaway_database, timed_gets  # noqa: E402
 from certificates.models import Certificate  # noqa: E402
 from certificates.testing import make_issued_certificates  # noqa: E402
 from courses.models import CourseCompletion, Enrollment  # noqa: E402
@@ -121,6 +121,7 @@ def main() -> int:
             clients[user] = Client()
             clients[user].force_login(user)
         visitor = Client()
+        settled()
         few = Certificate.objects.count()
 
         def pages() -> dict:
@@ -142,6 +143,7 @@ def main() -> int:
         }
         with_few = pages()
         fill_register(courses, total)
+        settled()
         many_in_table = Certificate.objects.count()
         with_many = pages()
 

@@ -44,7 +44,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.flatness import Sample, flatness_table, throwaway_database, timed_gets  # noqa: E402
+from bench.flatness import Sample, flatness_table, settled, throwaway_database, timed_gets  # noqa: E402
 from certificates.testing import make_issued_certificates  # noqa: E402
 from compliance.columns import history_url  # noqa: E402
 from courses.models import CourseCompletion, Cycle, Enrollment, StaffProfile  # noqa: E402
@@ -213,10 +213,12 @@ def main() -> int:
         client = Client()
         client.force_login(trainer)
         add_staff(0, few, courses, director)
+        settled()
         small = first_pages(client, repeat)
         start = time.perf_counter()
         add_staff(few, staff, courses, director)
         built = time.perf_counter() - start
+        settled()
         large = first_pages(client, repeat)
         enrolments, cycles = Enrollment.objects.count(), Cycle.objects.count()
         completions = CourseCompletion.objects.count()
@@ -236,6 +238,7 @@ def main() -> int:
         manager_page = timed_get(client, MATRIX, repeat)
         manager_queries = queries(client, MATRIX)
         short_history, long_history = add_histories(index, director)
+        settled()
         client.force_login(trainer)
         histories = timed_gets(client, short_history, repeat), timed_gets(client, long_history, repeat)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -388,16 +387,11 @@ class Enrollment(models.Model):
     def get_status_display(self) -> str:
         return Status(self.status).label
 
-    def lessons_done(self) -> dict[uuid.UUID, bool]:
-        """The lessons complete in the current cycle, by translation key (done in any language), each with whether
-        it was tested out."""
-        done: dict[uuid.UUID, bool] = {}
-        rows = self.lesson_progress.filter(cycle=self.cycle, completed_at__isnull=False).values_list(
-            "lesson__translation_key", "tested_out"
-        )
-        for key, tested_out in rows:
-            done[key] = done.get(key, False) or tested_out
-        return done
+    def lessons_done(self) -> dict[int, bool]:
+        """The lessons complete in the current cycle, by the id of the lesson page they were done on (in whichever
+        language), each with whether it was tested out."""
+        rows = self.lesson_progress.filter(cycle=self.cycle, completed_at__isnull=False)
+        return dict(rows.values_list("lesson_id", "tested_out"))
 
     def count_lessons(self, lessons: Iterable[LessonEntry]) -> None:
         """Set ``required_lesson_count`` and ``completed_lesson_count`` as :meth:`EnrollmentQuerySet.with_progress`

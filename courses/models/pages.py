@@ -194,13 +194,13 @@ class LessonEntry:
 
     pk: int
     title: str
-    url: str
     path: str
     translation_key: uuid.UUID
     summary: str
     estimated_minutes: int
     required: bool
     in_refreshers: bool
+    url: str
     #: The learner's progress in the current cycle: None if not complete, else whether tested out.
     progress: bool | None = None
 
@@ -384,18 +384,23 @@ class CoursePage(TrainingPageMixin, RoutablePageMixin, Page):
         a lesson list costs about as much for a hundred lessons as for one. The learner's progress is read afresh.
         """
 
-        def find() -> list[dict]:
-            return list(self.lessons().order_by("path").values(*LessonEntry.FIELDS, "slug"))
+        def find() -> tuple[list[tuple[tuple, str]], dict[int, uuid.UUID]]:
+            rows = self.lessons().order_by("path").values_list(*LessonEntry.FIELDS, "slug")
+            # Progress points at the lesson page done, in any language: the id of each gives the lesson here.
+            translations = LessonPage.objects.filter(translation_key__in=self.lessons().values("translation_key"))
+            key_by_id = dict(translations.values_list("pk", "translation_key"))
+            return [(row[:-1], f"{quote(row[-1])}/") for row in rows], key_by_id  # (fields, the URL past the course's)
 
-        done = {} if enrollment is None else enrollment.lessons_done()
+        entries, key_by_id = remembered(("lessons", self.pk), find)
+        progress: dict[uuid.UUID, bool] = {}
+        for lesson_id, tested_out in (enrollment.lessons_done() if enrollment else {}).items():
+            if lesson_id in key_by_id:
+                key = key_by_id[lesson_id]
+                progress[key] = progress.get(key, False) or tested_out
         base_url = self.get_url(request) or ""
         return [
-            LessonEntry(
-                url=f"{base_url}{quote(row['slug'])}/",
-                progress=done.get(row["translation_key"]),
-                **{name: row[name] for name in LessonEntry.FIELDS},
-            )
-            for row in remembered(("lessons", self.pk), find)
+            LessonEntry(*fields, url=base_url + url_end, progress=progress.get(key_by_id[fields[0]]))
+            for fields, url_end in entries
         ]
 
     def get_context(self, request, *args, **kwargs):

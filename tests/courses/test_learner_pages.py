@@ -313,3 +313,18 @@ def test_a_view_restriction_takes_effect_and_lifts_at_once(client, index, fa):
 
     restriction.delete()
     assert client.get(persian_course.url).status_code == 200
+
+
+def test_a_lesson_done_in_one_language_is_listed_done_in_the_other(learner_client, learner, index, fa):
+    course = make_course(index, "Listening basics")
+    first, second = make_lesson(course, "Listen first"), make_lesson(course, "Paraphrase")
+    persian_course = translate(course, fa, title="گوش دادن")
+    persian_first, _ = translate(first, fa, title="اول گوش کن"), translate(second, fa, title="بازگویی")
+    Enrollment.objects.enrol(learner, course, source="self")
+
+    learner_client.post(persian_first.url + "complete/")
+
+    for page in (course, persian_course):
+        listed = learner_client.get(page.url).text
+        assert listed.count('class="lesson-list__item is-complete"') == 1, page.url
+    assert learner_client.get(second.url).text.count('class="is-complete"') == 1

@@ -133,3 +133,16 @@ def test_the_enrolment_export_neutralises_formulas(client, index, course, export
 
     assert "'=1+2" in cells
     assert "=1+2" not in cells
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_lesson_titles_and_summaries_are_escaped_in_the_lesson_lists(learner_client, learner, index, payload):
+    course = make_course(index, "Lists")
+    make_lesson(course, f"Lesson {payload}", slug="hostile", summary=f"About {payload}")
+    last = make_lesson(course, "Last")
+    Enrollment.objects.enrol(learner, course, source="self")
+
+    for url in (course.url, last.url):  # the course page's list and the lesson page's menu
+        page = learner_client.get(url).text
+        assert_shown_as_text(f"Lesson {payload}", page)
+    assert_shown_as_text(f"About {payload}", learner_client.get(course.url).text)
