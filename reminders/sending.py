@@ -86,8 +86,12 @@ def send_queued(limit: int | None = None) -> SendReport:
                 )
                 .annotate(cycle_in_progress=Exists(in_progress))
             )
+            found = set()
             for reminder in reminders.order_by("pk"):
+                found.add(reminder.pk)
                 send_one(reminder, mailer, report, lookups)
+            # A row whose recipient is gone (the database does not check the key: see Reminder) has nobody to go to.
+            report.skipped += Reminder.objects.filter(pk__in=set(ids) - found).update(state=Reminder.State.SKIPPED)
     finally:
         mailer.close()
     return report
