@@ -43,7 +43,14 @@ from certificates.models import Certificate  # noqa: E402
 from certificates.testing import make_issued_certificates  # noqa: E402
 from courses.models import CourseCompletion, Enrollment  # noqa: E402
 from courses.roles import TRAINERS, set_up_roles  # noqa: E402
-from courses.testing import make_course, make_lesson, make_past_cycles, make_training_site, make_user  # noqa: E402
+from courses.testing import (  # noqa: E402
+    make_course,
+    make_lesson,
+    make_past_cycles,
+    make_training_site,
+    make_user,
+    year_valid_completion,
+)
 
 COURSES, PAST_CYCLES = 12, 5
 REGISTER = "/admin/certificates/"
@@ -71,17 +78,7 @@ def fill_register(courses: list, total: int) -> None:
     for enrollment in enrollments:
         for cycle in range(1, PAST_CYCLES + 1):
             done = today - datetime.timedelta(days=365 * (PAST_CYCLES - cycle) + 20 + enrollment.pk % 300)
-            completions.append(
-                CourseCompletion(
-                    enrollment=enrollment,
-                    cycle=cycle,
-                    completed_at=timezone.make_aware(datetime.datetime.combine(done, datetime.time(11))),
-                    valid_from=done,
-                    valid_until=done + datetime.timedelta(days=365),
-                    refresher_opens_on=done + datetime.timedelta(days=335),
-                    grace_until=done + datetime.timedelta(days=365),
-                )
-            )
+            completions.append(year_valid_completion(enrollment, cycle, done, at=datetime.time(11)))
     CourseCompletion.objects.bulk_create(completions[:missing], batch_size=5000)
     make_issued_certificates(CourseCompletion.objects.filter(enrollment__user__username__startswith="holder"))
 

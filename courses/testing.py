@@ -178,6 +178,22 @@ def make_user(username: str = "learner", *, profile: dict | None = None, **field
     return user
 
 
+def year_valid_completion(
+    enrollment: Enrollment, cycle: int, completed_on: datetime.date, at: datetime.time = datetime.time(12)
+) -> CourseCompletion:
+    """An unsaved completion of ``cycle``, made on ``completed_on``, valid for a year (refresher window a month
+    before the end, no grace): for building histories in bulk."""
+    return CourseCompletion(
+        enrollment=enrollment,
+        cycle=cycle,
+        completed_at=timezone.make_aware(datetime.datetime.combine(completed_on, at)),
+        valid_from=completed_on,
+        valid_until=completed_on + datetime.timedelta(days=365),
+        refresher_opens_on=completed_on + datetime.timedelta(days=335),
+        grace_until=completed_on + datetime.timedelta(days=365),
+    )
+
+
 def make_past_cycles(learner, courses: list[CoursePage], past_cycles: int) -> list[Enrollment]:
     """Enrol ``learner`` (assigned) in each of ``courses`` with ``past_cycles`` completed cycles, opened a year
     apart, and one more in progress, opened 30 days ago and due in 30: a long history for measuring its cost.
@@ -201,21 +217,11 @@ def make_past_cycles(learner, courses: list[CoursePage], past_cycles: int) -> li
                     is_refresher=number > 1,
                     opened_on=opened,
                     due_on=opened + datetime.timedelta(days=60),
+                    completed=number <= past_cycles,  # bulk_create does not run CourseCompletion.save()
                 )
             )
             if number <= past_cycles:
-                completed = opened + datetime.timedelta(days=10)
-                completions.append(
-                    CourseCompletion(
-                        enrollment=enrollment,
-                        cycle=number,
-                        completed_at=timezone.make_aware(datetime.datetime.combine(completed, datetime.time(12))),
-                        valid_from=completed,
-                        valid_until=completed + datetime.timedelta(days=365),
-                        refresher_opens_on=completed + datetime.timedelta(days=335),
-                        grace_until=completed + datetime.timedelta(days=365),
-                    )
-                )
+                completions.append(year_valid_completion(enrollment, number, opened + datetime.timedelta(days=10)))
     Cycle.objects.bulk_create(cycles)
     CourseCompletion.objects.bulk_create(completions)
     return enrollments
